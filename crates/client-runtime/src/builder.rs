@@ -1,0 +1,315 @@
+//! [`ClientBuilder`]: turns an API key, a base URL and options into a ready client, checking every
+//! one of them up front so a bad key or URL fails at construction, not at the first call.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Url;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::core::{ClientCore, Inner};
+use crate::retry::RetryPolicy;
+use crate::secret::Secret;
+
+/// What a generated crate tells the runtime about its API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProviderInfo {
+    /// The API's name for messages, such as `Simli`.
+    pub name: &'static str,
+    /// Sent as `User-Agent`: `<crate>/<version>`.
+    pub user_agent: &'static str,
+    /// The base URL used when none is configured.
+    pub default_base_url: &'static str,
+    /// The environment variable [`ClientBuilder::from_env`] reads the API key from.
+    pub api_key_env: &'static str,
+    /// The environment variable [`ClientBuilder::from_env`] reads an optional base URL from.
+    pub base_url_env: &'static str,
+    /// Whether any operation needs the API key. When none does, a client builds without one.
+    pub requires_api_key: bool,
+}
+
+/// Implemented by each generated `Client`, so one builder serves every API.
+pub trait FromClientCore {
+    /// Wraps the configured core.
+    fn from_client_core(core: ClientCore) -> Self;
+}
+
+/// Why a client could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// `from_env` found no API key in the environment.
+    #[error("environment variable {var} is not set; it should hold your {provider} API key")]
+    MissingEnvVar {
+        /// The variable that was read.
+        var: &'static str,
+        /// The API it is for.
+        provider: &'static str,
+    },
+    /// An environment variable is set but is not valid Unicode.
+    #[error("environment variable {var} is not valid Unicode")]
+    EnvVarNotUnicode {
+        /// The variable that was read.
+        var: &'static str,
+    },
+    /// The API needs a key and none was given.
+    #[error("no {provider} API key was given: pass one to the builder's `api_key`, or set {var} and use `from_env`")]
+    MissingApiKey {
+        /// The variable `from_env` reads.
+        var: &'static str,
+        /// The API it is for.
+        provider: &'static str,
+    },
+    /// The API key cannot be sent as given. The key itself is never part of the message.
+    #[error("the {provider} API key is malformed: {reason}")]
+    InvalidApiKey {
+        /// The API it is for.
+        provider: &'static str,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The base URL cannot be used.
+    #[error("invalid base URL {url:?}: {reason}")]
+    InvalidBaseUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A default header has an invalid name or value.
+    #[error("invalid default header {name:?}: {reason}")]
+    InvalidHeader {
+        /// The header name as given.
+        name: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// reqwest could not build its client (for example, no TLS roots could be loaded).
+    #[error("could not build the HTTP client: {0}")]
+    HttpClient(#[source] reqwest::Error),
+}
+
+/// Configures and builds a generated client: `simli::Client::builder().api_key(key).build()?`.
+pub struct ClientBuilder<C> {
+    provider: &'static ProviderInfo,
+    api_key: Option<Secret>,
+    base_url: Option<String>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    default_headers: HeaderMap,
+    http_client: Option<reqwest::Client>,
+    deferred_error: Option<ConfigError>,
+    client: PhantomData<fn() -> C>,
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("provider", &self.provider.name)
+            .field("api_key", &self.api_key)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("default_headers", &self.default_headers.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The timeout of each attempt unless configured otherwise.
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl<C: FromClientCore> ClientBuilder<C> {
+    /// A builder with the provider's defaults: its default base URL, a 60 s timeout per attempt
+    /// and [`RetryPolicy::default`].
+    pub fn new(provider: &'static ProviderInfo) -> Self {
+        Self {
+            provider,
+            api_key: None,
+            base_url: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            default_headers: HeaderMap::new(),
+            http_client: None,
+            deferred_error: None,
+            client: PhantomData,
+        }
+    }
+
+    /// Sets the API key.
+    #[must_use]
+    pub fn api_key(mut self, api_key: impl Into<Secret>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// Reads the API key from the provider's key variable (such as `SIMLI_API_KEY`), and the base
+    /// URL from its base-URL variable (such as `SIMLI_BASE_URL`) when that is set. A missing key
+    /// is reported by [`ClientBuilder::build`].
+    #[must_use]
+    pub fn from_env(mut self) -> Self {
+        match read_env(self.provider.api_key_env) {
+            Ok(Some(key)) => self.api_key = Some(Secret::new(key)),
+            Ok(None) => {
+                self.defer(ConfigError::MissingEnvVar { var: self.provider.api_key_env, provider: self.provider.name });
+            }
+            Err(error) => self.defer(error),
+        }
+        match read_env(self.provider.base_url_env) {
+            Ok(Some(url)) => self.base_url = Some(url),
+            Ok(None) => {}
+            Err(error) => self.defer(error),
+        }
+        self
+    }
+
+    /// Sets the base URL that operation paths are appended to.
+    #[must_use]
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Sets the timeout of each attempt, from connecting until the whole body has arrived.
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the connect timeout. Ignored when a caller-supplied `reqwest::Client` is used.
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sets the retry policy; [`RetryPolicy::none`] turns retries off.
+    #[must_use]
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Sets how many times a failed request is retried, keeping the other retry settings.
+    #[must_use]
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.retry = self.retry.max_retries(max_retries);
+        self
+    }
+
+    /// Adds a header sent with every request.
+    #[must_use]
+    pub fn default_header(mut self, name: &str, value: &str) -> Self {
+        let parsed_name = HeaderName::from_bytes(name.as_bytes());
+        let parsed_value = HeaderValue::from_str(value);
+        match (parsed_name, parsed_value) {
+            (Ok(name), Ok(value)) => {
+                self.default_headers.append(name, value);
+            }
+            (Err(_), _) => {
+                self.defer(ConfigError::InvalidHeader { name: name.to_owned(), reason: "not a valid header name" })
+            }
+            (_, Err(_)) => {
+                self.defer(ConfigError::InvalidHeader { name: name.to_owned(), reason: "not a valid header value" })
+            }
+        }
+        self
+    }
+
+    /// Uses a caller-supplied `reqwest::Client` (for proxies, custom TLS roots or connection pool
+    /// settings). Timeouts and retries are still applied per request.
+    #[must_use]
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<C, ConfigError> {
+        if let Some(error) = self.deferred_error {
+            return Err(error);
+        }
+        let provider = self.provider;
+        if let Some(key) = &self.api_key {
+            check_api_key(provider, key)?;
+        } else if provider.requires_api_key {
+            return Err(ConfigError::MissingApiKey { var: provider.api_key_env, provider: provider.name });
+        }
+        let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(provider.default_base_url))?;
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(ConfigError::HttpClient)?,
+        };
+        let inner = Inner {
+            http,
+            base_url,
+            api_key: self.api_key,
+            default_headers: self.default_headers,
+            retry: self.retry,
+            provider,
+        };
+        Ok(C::from_client_core(ClientCore::new(Arc::new(inner), self.timeout)))
+    }
+
+    fn defer(&mut self, error: ConfigError) {
+        self.deferred_error.get_or_insert(error);
+    }
+}
+
+fn read_env(var: &'static str) -> Result<Option<String>, ConfigError> {
+    match std::env::var(var) {
+        Ok(value) if value.trim().is_empty() => Ok(None),
+        Ok(value) => Ok(Some(value)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::EnvVarNotUnicode { var }),
+    }
+}
+
+fn check_api_key(provider: &ProviderInfo, key: &Secret) -> Result<(), ConfigError> {
+    let key = key.expose_secret();
+    let reason = if key.is_empty() {
+        "it is empty"
+    } else if key.trim() != key {
+        "it starts or ends with whitespace (a stray newline from a file or shell?)"
+    } else if HeaderValue::from_str(key).is_err() {
+        "it holds characters that cannot be sent in an HTTP header"
+    } else {
+        return Ok(());
+    };
+    Err(ConfigError::InvalidApiKey { provider: provider.name, reason })
+}
+
+/// Parses a base URL and returns it without a trailing slash, ready for a path to be appended.
+fn parse_base_url(raw: &str) -> Result<String, ConfigError> {
+    let invalid = |reason: String| ConfigError::InvalidBaseUrl { url: raw.to_owned(), reason };
+    let url = Url::parse(raw).map_err(|error| invalid(error.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid(format!("the scheme must be http or https, not {}", url.scheme())));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("a base URL cannot have a query or a fragment".to_owned()));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_lose_their_trailing_slash() {
+        assert_eq!(parse_base_url("https://api.simli.ai/").unwrap(), "https://api.simli.ai");
+        assert_eq!(parse_base_url("http://127.0.0.1:8080/v1/").unwrap(), "http://127.0.0.1:8080/v1");
+        assert!(parse_base_url("ftp://x").is_err());
+        assert!(parse_base_url("not a url").is_err());
+        assert!(parse_base_url("https://x/?q=1").is_err());
+    }
+}

@@ -1,0 +1,268 @@
+//! [`ClientCore`]: sends a [`Request`] with auth, timeout and retries, and decodes the answer.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::{StatusCode, Url};
+use serde::de::DeserializeOwned;
+
+use crate::builder::ProviderInfo;
+use crate::error::{ApiError, DecodeError, Error, ErrorBody, InvalidRequest, json_or_null, snippet};
+use crate::request::{Auth, Request};
+use crate::response::ApiResponse;
+use crate::retry::RetryPolicy;
+use crate::secret::Secret;
+
+/// The shared, configured part of every generated client. Cheap to clone.
+#[derive(Clone)]
+pub struct ClientCore {
+    inner: Arc<Inner>,
+    timeout: Duration,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    /// Without a trailing slash.
+    pub(crate) base_url: String,
+    pub(crate) api_key: Option<Secret>,
+    pub(crate) default_headers: HeaderMap,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) provider: &'static ProviderInfo,
+}
+
+impl fmt::Debug for ClientCore {
+    /// Shows the configuration, never the API key or header values.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientCore")
+            .field("provider", &self.inner.provider.name)
+            .field("base_url", &self.inner.base_url)
+            .field("api_key", &self.inner.api_key.as_ref().map(|_| "[REDACTED]"))
+            .field("timeout", &self.timeout)
+            .field("retry", &self.inner.retry)
+            .field("default_headers", &self.inner.default_headers.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// A response that arrived in full.
+struct RawResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl ClientCore {
+    pub(crate) fn new(inner: Arc<Inner>, timeout: Duration) -> Self {
+        Self { inner, timeout }
+    }
+
+    /// The base URL requests go to, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The timeout of each attempt.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// A copy that uses another timeout per attempt; the connection pool is shared.
+    #[must_use]
+    pub fn with_timeout(&self, timeout: Duration) -> Self {
+        Self { inner: Arc::clone(&self.inner), timeout }
+    }
+
+    /// Sends the request and decodes a JSON success body as `T`.
+    pub async fn send<T: DeserializeOwned, E: ErrorBody>(&self, request: Request) -> Result<ApiResponse<T>, Error<E>> {
+        let response = self.execute::<E>(request).await?;
+        let body = decode_success(response.status, &response.body)?;
+        Ok(ApiResponse::new(response.status, response.headers, body))
+    }
+
+    /// Sends the request and ignores the success body (for responses documented without one).
+    pub async fn send_no_content<E: ErrorBody>(&self, request: Request) -> Result<ApiResponse<()>, Error<E>> {
+        let response = self.execute::<E>(request).await?;
+        Ok(ApiResponse::new(response.status, response.headers, ()))
+    }
+
+    async fn execute<E: ErrorBody>(&self, request: Request) -> Result<RawResponse, Error<E>> {
+        if let Some(error) = request.error {
+            return Err(Error::InvalidRequest(error));
+        }
+        let url = self.url(&request)?;
+        let headers = self.headers(&request)?;
+        let max_attempts = self.inner.retry.retries().saturating_add(1);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let outcome = self.attempt(&request, &url, &headers, attempt).await;
+            let retry_headers = match &outcome {
+                Ok(response) if response.status.is_success() => None,
+                Ok(response) if RetryPolicy::is_retryable_status(response.status) => Some(Some(&response.headers)),
+                Ok(_) => None,
+                Err(error) if is_retryable_transport(error) => Some(None),
+                Err(_) => None,
+            };
+            if let Some(headers) = retry_headers
+                && attempt < max_attempts
+            {
+                tokio::time::sleep(self.inner.retry.wait_before(attempt, headers)).await;
+                continue;
+            }
+            return match outcome {
+                Ok(response) if response.status.is_success() => Ok(response),
+                Ok(response) => Err(Error::Api(Box::new(ApiError {
+                    body: E::from_response(response.status, &response.body),
+                    status: response.status,
+                    headers: response.headers,
+                    raw_body: response.body,
+                    attempts: attempt,
+                }))),
+                Err(error) if error.is_timeout() => Err(Error::Timeout { attempts: attempt, timeout: self.timeout }),
+                Err(error) => Err(Error::Transport { attempts: attempt, source: error.without_url() }),
+            };
+        }
+    }
+
+    async fn attempt(
+        &self,
+        request: &Request,
+        url: &Url,
+        headers: &HeaderMap,
+        attempt: u32,
+    ) -> Result<RawResponse, reqwest::Error> {
+        #[cfg(feature = "tracing")]
+        let span = tracing::info_span!(
+            "http_request",
+            provider = self.inner.provider.name,
+            method = %request.method,
+            path = request.path_template,
+            attempt,
+            status = tracing::field::Empty,
+        );
+        #[cfg(not(feature = "tracing"))]
+        let _ = attempt;
+        let mut builder =
+            self.inner.http.request(request.method.clone(), url.clone()).headers(headers.clone()).timeout(self.timeout);
+        if let Some((body, _)) = &request.body {
+            builder = builder.body(body.clone());
+        }
+        let send = async {
+            let response = builder.send().await?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.bytes().await?;
+            Ok(RawResponse { status, headers, body })
+        };
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument as _;
+            let result = send.instrument(span.clone()).await;
+            if let Ok(response) = &result {
+                span.record("status", response.status.as_u16());
+            }
+            result
+        }
+        #[cfg(not(feature = "tracing"))]
+        send.await
+    }
+
+    fn url<E>(&self, request: &Request) -> Result<Url, Error<E>> {
+        let mut url = Url::parse(&format!("{}{}", self.inner.base_url, request.path))
+            .map_err(|error| InvalidRequest::new(format!("the request URL is invalid: {error}")))?;
+        let mut query: Vec<(&str, &str)> = request.query.iter().map(|(name, value)| (*name, value.as_str())).collect();
+        if let (Some(Auth::Query(name)), Some(key)) = (request.auth, &self.inner.api_key) {
+            query.push((name, key.expose_secret()));
+        }
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        Ok(url)
+    }
+
+    fn headers<E>(&self, request: &Request) -> Result<HeaderMap, Error<E>> {
+        let mut headers = self.inner.default_headers.clone();
+        headers.insert(USER_AGENT, HeaderValue::from_static(self.inner.provider.user_agent));
+        for (name, value) in &request.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        if let Some((_, content_type)) = &request.body {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        }
+        let credential = match (request.auth, &self.inner.api_key) {
+            (Some(Auth::Header(name)), Some(key)) => Some((name, key.expose_secret().to_owned())),
+            (Some(Auth::Bearer), Some(key)) => Some(("authorization", format!("Bearer {}", key.expose_secret()))),
+            (Some(_), None) => {
+                return Err(InvalidRequest::new(format!(
+                    "this operation needs a {} API key and the client was built without one",
+                    self.inner.provider.name
+                ))
+                .into());
+            }
+            _ => None,
+        };
+        if let Some((name, value)) = credential {
+            // The builder checked the key is header-safe; a failure here means a bug, reported
+            // without the key.
+            let name = if name.eq_ignore_ascii_case("authorization") {
+                AUTHORIZATION
+            } else {
+                name.parse().map_err(|_| InvalidRequest::new(format!("`{name}` is not a valid header name")))?
+            };
+            let mut value = HeaderValue::from_str(&value)
+                .map_err(|_| InvalidRequest::new("the API key cannot be sent in an HTTP header"))?;
+            value.set_sensitive(true);
+            headers.insert(name, value);
+        }
+        Ok(headers)
+    }
+}
+
+fn is_retryable_transport(error: &reqwest::Error) -> bool {
+    error.is_timeout() || error.is_connect() || error.is_request() || error.is_body()
+}
+
+fn decode_success<T: DeserializeOwned, E>(status: StatusCode, body: &[u8]) -> Result<T, Error<E>> {
+    let decode_error = |path: String, message: String| {
+        Error::Decode(Box::new(DecodeError { status, path, message, snippet: snippet(body) }))
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(json_or_null(body));
+    let value = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|error| decode_error(error.path().to_string(), error.inner().to_string()))?;
+    deserializer.end().map_err(|error| decode_error(".".to_owned(), error.to_string()))?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_errors_carry_status_path_and_snippet() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Token {
+            #[allow(dead_code)]
+            data: Data,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        struct Data {
+            #[allow(dead_code)]
+            expires_at: f64,
+        }
+        let error = decode_success::<Token, ()>(StatusCode::OK, br#"{"data":{"expires_at":"soon"}}"#).unwrap_err();
+        let Error::Decode(decode) = error else { panic!("expected a decode error") };
+        assert_eq!(decode.status, StatusCode::OK);
+        assert_eq!(decode.path, "data.expires_at");
+        assert!(decode.snippet.starts_with("{\"data\""));
+    }
+
+    #[test]
+    fn empty_success_bodies_decode_as_null() {
+        let value: serde_json::Value = decode_success::<_, ()>(StatusCode::OK, b"").unwrap();
+        assert_eq!(value, serde_json::Value::Null);
+        assert!(decode_success::<serde_json::Value, ()>(StatusCode::OK, b"not json").is_err());
+    }
+}

@@ -1,0 +1,38 @@
+//! The runtime every generated API client in this workspace shares.
+//!
+//! Generated crates stay thin: they describe operations (method, path, parameters, body, auth and
+//! documented error bodies) and hand them to [`ClientCore`], which owns everything that should be
+//! written and fixed exactly once: building URLs, attaching credentials as sensitive headers,
+//! timeouts, retries with backoff, decoding success and error bodies, and keeping secrets out of
+//! `Debug` output and error messages.
+//!
+//! Users of a generated crate normally reach these types through that crate's re-exports
+//! (`simli::Error`, `simli::Secret`, ...), so they never need to depend on this crate directly.
+
+mod builder;
+mod core;
+mod error;
+mod request;
+mod response;
+mod retry;
+mod secret;
+
+pub use crate::builder::{ClientBuilder, ConfigError, FromClientCore, ProviderInfo};
+pub use crate::core::ClientCore;
+pub use crate::error::{ApiError, DecodeError, Error, ErrorBody, InvalidRequest, NoErrorBody};
+pub use crate::request::{Auth, Request};
+pub use crate::response::ApiResponse;
+pub use crate::retry::RetryPolicy;
+pub use crate::secret::Secret;
+
+/// Re-exported so generated code and users name the same HTTP types.
+pub use reqwest::{Method, StatusCode, Url, header};
+
+/// Items used by generated code only. Not part of the public API; may change at any time.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::error::{check_maximum, check_minimum, decode_error_body};
+    pub use crate::request::encode_path_segment;
+    pub use serde;
+    pub use serde_json;
+}

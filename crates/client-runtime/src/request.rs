@@ -1,0 +1,185 @@
+//! [`Request`]: what a generated operation hands to [`crate::ClientCore`] to send.
+
+use std::fmt;
+
+use bytes::Bytes;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::Method;
+use reqwest::header::{HeaderName, HeaderValue};
+use serde::Serialize;
+
+use crate::error::InvalidRequest;
+
+/// Characters a path segment keeps as they are: RFC 3986 "unreserved". Everything else,
+/// including `/`, is percent-encoded, so a parameter value can never change the path's shape.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Percent-encodes one path parameter value.
+pub fn encode_path_segment(value: &str) -> String {
+    utf8_percent_encode(value, PATH_SEGMENT).to_string()
+}
+
+/// How an operation presents the client's API key, as its spec's security scheme says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Auth {
+    /// The key, as it is, in the named header (`type: apiKey, in: header`).
+    Header(&'static str),
+    /// `Authorization: Bearer <key>` (`type: http, scheme: bearer`).
+    Bearer,
+    /// The key in the named query parameter (`type: apiKey, in: query`).
+    Query(&'static str),
+}
+
+/// One HTTP request, described by a generated operation and sent by [`crate::ClientCore::send`].
+///
+/// Building never fails: a value that cannot be sent (a header with a newline, a body that does
+/// not serialize) is remembered and reported as [`crate::Error::InvalidRequest`] by `send`,
+/// before anything goes over the network.
+pub struct Request {
+    pub(crate) method: Method,
+    pub(crate) path_template: &'static str,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) body: Option<(Bytes, &'static str)>,
+    pub(crate) auth: Option<Auth>,
+    pub(crate) error: Option<InvalidRequest>,
+}
+
+impl fmt::Debug for Request {
+    /// Shows the shape of the request, never header values or the body, which may hold secrets.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path_template", &self.path_template)
+            .field("path", &self.path)
+            .field("query", &self.query.iter().map(|(name, _)| *name).collect::<Vec<_>>())
+            .field("headers", &self.headers.iter().map(|(name, _)| name).collect::<Vec<_>>())
+            .field("has_body", &self.body.is_some())
+            .field("auth", &self.auth)
+            .finish()
+    }
+}
+
+impl Request {
+    /// Starts a request for `path_template`, such as `/videos/{video_id}`.
+    pub fn new(method: Method, path_template: &'static str) -> Self {
+        Self {
+            method,
+            path_template,
+            path: path_template.to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            auth: None,
+            error: None,
+        }
+    }
+
+    /// Fills the `{name}` placeholder of the path with the percent-encoded value.
+    #[must_use]
+    pub fn path_param(mut self, name: &str, value: impl fmt::Display) -> Self {
+        let placeholder = format!("{{{name}}}");
+        self.path = self.path.replace(&placeholder, &encode_path_segment(&value.to_string()));
+        self
+    }
+
+    /// Adds a query parameter.
+    #[must_use]
+    pub fn query(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.query.push((name, value.to_string()));
+        self
+    }
+
+    /// Adds a query parameter when it has a value.
+    #[must_use]
+    pub fn query_opt(self, name: &'static str, value: Option<impl fmt::Display>) -> Self {
+        match value {
+            Some(value) => self.query(name, value),
+            None => self,
+        }
+    }
+
+    /// Adds a query parameter once per value (`?tag=a&tag=b`, OpenAPI's default `form` style).
+    #[must_use]
+    pub fn query_each<T: fmt::Display>(mut self, name: &'static str, values: impl IntoIterator<Item = T>) -> Self {
+        for value in values {
+            self = self.query(name, value);
+        }
+        self
+    }
+
+    /// Adds a header parameter.
+    #[must_use]
+    pub fn header(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value.to_string())) {
+            (Ok(name), Ok(value)) => self.headers.push((name, value)),
+            _ => self.fail(format!("header parameter `{name}` holds a value that cannot be sent in an HTTP header")),
+        }
+        self
+    }
+
+    /// Adds a header parameter when it has a value.
+    #[must_use]
+    pub fn header_opt(self, name: &'static str, value: Option<impl fmt::Display>) -> Self {
+        match value {
+            Some(value) => self.header(name, value),
+            None => self,
+        }
+    }
+
+    /// Sets a JSON body.
+    #[must_use]
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some((Bytes::from(bytes), "application/json")),
+            Err(error) => self.fail(format!("the request body could not be serialized: {error}")),
+        }
+        self
+    }
+
+    /// Presents the client's API key as `auth` describes.
+    #[must_use]
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.auth = Some(auth);
+        self
+    }
+
+    /// Refuses the request: `send` returns this error without sending anything.
+    #[must_use]
+    pub fn invalid(mut self, error: InvalidRequest) -> Self {
+        self.error.get_or_insert(error);
+        self
+    }
+
+    fn fail(&mut self, message: String) {
+        self.error.get_or_insert(InvalidRequest::new(message));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_params_are_percent_encoded() {
+        let request = Request::new(Method::GET, "/videos/{video_id}/frames/{n}")
+            .path_param("video_id", "a b/../c")
+            .path_param("n", 7);
+        assert_eq!(request.path, "/videos/a%20b%2F..%2Fc/frames/7");
+    }
+
+    #[test]
+    fn bad_header_values_are_reported_not_sent() {
+        let request = Request::new(Method::GET, "/").header("x-thing", "line\nbreak");
+        assert!(request.headers.is_empty());
+        assert!(request.error.unwrap().message().contains("x-thing"));
+    }
+
+    #[test]
+    fn debug_shows_no_values() {
+        let request = Request::new(Method::POST, "/t").query("key", "hunter2").header("x-k", "hunter2").json("hunter2");
+        assert!(!format!("{request:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,156 @@
+//! Spec prose to rustdoc-safe Markdown.
+//!
+//! Descriptions are written for documentation sites, not rustdoc. Left as they are, a bare URL
+//! trips `rustdoc::bare_urls`, `[text]` becomes a broken intra-doc link, `<Note>` an unclosed HTML
+//! tag, and an untagged or indented code block a doctest that does not compile.
+
+use serde_json::Value;
+
+/// Splits spec prose into paragraphs that are safe to put in a doc comment.
+pub(crate) fn paragraphs(text: &str) -> Vec<String> {
+    let cleaned = sanitize(text.trim());
+    cleaned.split("\n\n").map(|p| p.trim_matches('\n').to_owned()).filter(|p| !p.trim().is_empty()).collect()
+}
+
+fn sanitize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_fence = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            if in_fence {
+                out.push_str("```");
+            } else {
+                // A fence without a language would be compiled as a Rust doctest.
+                let lang = trimmed.trim_start_matches('`').trim();
+                let lang = if lang.is_empty() || lang == "rust" { "text" } else { lang };
+                out.push_str("```");
+                out.push_str(lang);
+            }
+            in_fence = !in_fence;
+        } else if in_fence {
+            out.push_str(line);
+        } else {
+            // Indentation of four or more spaces would start an indented code block (a doctest).
+            let indent = (line.len() - trimmed.len()).min(2);
+            out.push_str(&" ".repeat(indent));
+            out.push_str(&escape_line(trimmed));
+        }
+        out.push('\n');
+    }
+    if in_fence {
+        out.push_str("```\n");
+    }
+    out
+}
+
+/// Escapes the inline constructs rustdoc would misread; leaves code spans and Markdown links.
+fn escape_line(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '`' => {
+                // Copy a code span verbatim.
+                let end = chars[i + 1..].iter().position(|&d| d == '`').map(|p| i + 1 + p);
+                match end {
+                    Some(end) => {
+                        out.extend(&chars[i..=end]);
+                        i = end + 1;
+                        continue;
+                    }
+                    None => out.push_str("\\`"),
+                }
+            }
+            '[' => {
+                // Keep `[text](url)`; escape other brackets so rustdoc sees no intra-doc link.
+                let close = chars[i + 1..].iter().position(|&d| d == ']').map(|p| i + 1 + p);
+                match close {
+                    Some(close) if chars.get(close + 1) == Some(&'(') => {
+                        let text: String = chars[i + 1..close].iter().collect();
+                        out.push('[');
+                        out.push_str(&escape_line(&text));
+                        out.push(']');
+                        let url_end = chars[close + 1..].iter().position(|&d| d == ')').map(|p| close + 1 + p);
+                        let url_end = url_end.unwrap_or(chars.len() - 1);
+                        out.extend(&chars[close + 1..=url_end]);
+                        i = url_end + 1;
+                        continue;
+                    }
+                    _ => out.push_str("\\["),
+                }
+            }
+            ']' => out.push_str("\\]"),
+            '<' => {
+                // Keep autolinks `<https://...>`; escape anything else that looks like HTML.
+                let rest: String = chars[i..].iter().collect();
+                if rest.starts_with("<http://") || rest.starts_with("<https://") {
+                    let end = rest.find('>').map_or(rest.len(), |p| p + 1);
+                    out.push_str(&rest[..end]);
+                    i += rest[..end].chars().count();
+                    continue;
+                }
+                out.push_str("&lt;");
+            }
+            '>' if i == 0 => out.push('>'),
+            '>' => out.push_str("&gt;"),
+            'h' if starts_url(&chars[i..]) => {
+                let end = chars[i..]
+                    .iter()
+                    .position(|d| d.is_whitespace() || matches!(d, ')' | '>' | '"' | '\''))
+                    .map_or(chars.len(), |p| i + p);
+                let mut url: String = chars[i..end].iter().collect();
+                let trailing: String = {
+                    let keep = url.trim_end_matches(['.', ',', ';', ':']).len();
+                    url.split_off(keep)
+                };
+                out.push('<');
+                out.push_str(&url);
+                out.push('>');
+                out.push_str(&trailing);
+                i = end;
+                continue;
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+fn starts_url(chars: &[char]) -> bool {
+    let head: String = chars.iter().take(8).collect();
+    head.starts_with("http://") || head.starts_with("https://")
+}
+
+/// A JSON value as inline code for docs: `` `-1` ``, `` `""` ``.
+pub(crate) fn code(value: &Value) -> String {
+    let text = value.to_string();
+    if text.contains('`') { format!("`` {text} ``") } else { format!("`{text}`") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_urls_become_autolinks() {
+        assert_eq!(escape_line("See https://x.io/a."), "See <https://x.io/a>.");
+        assert_eq!(escape_line("[docs](https://x.io/a) ok"), "[docs](https://x.io/a) ok");
+        assert_eq!(escape_line("<https://x.io>"), "<https://x.io>");
+    }
+
+    #[test]
+    fn brackets_and_tags_are_escaped_outside_code() {
+        assert_eq!(escape_line("list[str] and <Note>"), "list\\[str\\] and &lt;Note&gt;");
+        assert_eq!(escape_line("`list[str]`"), "`list[str]`");
+    }
+
+    #[test]
+    fn code_blocks_never_become_doctests() {
+        let out = paragraphs("Example:\n\n```\ncurl x\n```\n\n    indented");
+        assert_eq!(out, vec!["Example:", "```text\ncurl x\n```", "  indented"]);
+    }
+}

@@ -1,0 +1,391 @@
+//! The `client` module: the `Client` type, its constructors, and one method per operation.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::{doc_attrs, ident, type_tokens};
+use crate::ir::{Api, AuthScheme, Operation, Param, ParamLocation, TypeRef};
+use crate::naming;
+use crate::settings::Settings;
+
+/// The whole `client.rs` file.
+pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
+    let display = &api.display_name;
+    let module_doc = format!(" The [`Client`] for the {display} API: construction, and one method per operation.");
+    let crate_name = &settings.package.name;
+    let user_agent = quote! { concat!(#crate_name, "/", env!("CARGO_PKG_VERSION")) };
+    let default_base_url = &api.default_base_url;
+    let api_key_env = settings.api_key_env();
+    let base_url_env = settings.base_url_env();
+    let requires_api_key = api.requires_api_key;
+
+    let mut client_docs = vec![format!("Client for the {display} API (version {}).", api.api_version)];
+    client_docs.push(
+        "Build one with [`Client::new`], [`Client::from_env`] or [`Client::builder`]. Clones are cheap and share one connection pool."
+            .to_owned(),
+    );
+    let client_docs = doc_attrs(&client_docs);
+
+    let base_url_doc = format!(" The base URL used unless another is configured: `{default_base_url}`.");
+    let key_env_doc =
+        format!(" The environment variable [`Client::from_env`] reads the API key from: `{api_key_env}`.");
+    let url_env_doc =
+        format!(" The environment variable [`Client::from_env`] reads an optional base URL from: `{base_url_env}`.");
+
+    let constructors = if requires_api_key {
+        quote! {
+            /// Creates a client that sends `api_key` with every request, with default settings.
+            ///
+            /// # Errors
+            ///
+            /// When the key is empty or cannot be sent in an HTTP header, or the HTTP client cannot
+            /// be built.
+            pub fn new(api_key: impl Into<Secret>) -> Result<Self, ConfigError> {
+                Self::builder().api_key(api_key).build()
+            }
+        }
+    } else {
+        quote! {
+            /// Creates a client with default settings.
+            ///
+            /// # Errors
+            ///
+            /// When the HTTP client cannot be built.
+            pub fn new() -> Result<Self, ConfigError> {
+                Self::builder().build()
+            }
+        }
+    };
+    let from_env_doc = doc_attrs(&[
+        format!(
+            "Creates a client from the environment: the API key from `{api_key_env}`, and the base URL from `{base_url_env}` when that is set."
+        ),
+        "# Errors\n\nWhen the key variable is missing or empty, or a value is malformed.".to_owned(),
+    ]);
+
+    let servers = servers_module(api);
+    let methods = api.operations.iter().map(operation_methods);
+    let types_import = (!api.types.is_empty()).then(|| quote! { use crate::types; });
+    let secret_import = requires_api_key.then(|| quote! { Secret, });
+
+    quote! {
+        #![doc = #module_doc]
+
+        use std::time::Duration;
+
+        use client_runtime::{
+            ApiResponse, Auth, ClientBuilder, ClientCore, ConfigError, Error, FromClientCore, Method, ProviderInfo, Request,
+            #secret_import
+        };
+
+        #types_import
+
+        static PROVIDER: ProviderInfo = ProviderInfo {
+            name: #display,
+            user_agent: #user_agent,
+            default_base_url: #default_base_url,
+            api_key_env: #api_key_env,
+            base_url_env: #base_url_env,
+            requires_api_key: #requires_api_key,
+        };
+
+        #client_docs
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            core: ClientCore,
+        }
+
+        impl Client {
+            #[doc = #base_url_doc]
+            pub const DEFAULT_BASE_URL: &'static str = #default_base_url;
+            #[doc = #key_env_doc]
+            pub const API_KEY_ENV: &'static str = #api_key_env;
+            #[doc = #url_env_doc]
+            pub const BASE_URL_ENV: &'static str = #base_url_env;
+
+            #constructors
+
+            #from_env_doc
+            pub fn from_env() -> Result<Self, ConfigError> {
+                Self::builder().from_env().build()
+            }
+
+            /// A builder for the base URL, timeout, retry policy, default headers and the
+            /// `reqwest::Client` to use.
+            pub fn builder() -> ClientBuilder<Self> {
+                ClientBuilder::new(&PROVIDER)
+            }
+
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                self.core.base_url()
+            }
+
+            /// A copy of this client whose requests use another timeout per attempt, for one call
+            /// or a few: `client.with_timeout(Duration::from_secs(5)).some_call(..)`.
+            #[must_use]
+            pub fn with_timeout(&self, timeout: Duration) -> Self {
+                Self { core: self.core.with_timeout(timeout) }
+            }
+
+            #(#methods)*
+        }
+
+        impl FromClientCore for Client {
+            fn from_client_core(core: ClientCore) -> Self {
+                Self { core }
+            }
+        }
+
+        #servers
+    }
+}
+
+fn servers_module(api: &Api) -> Option<TokenStream> {
+    if api.servers.len() < 2 {
+        return None;
+    }
+    let consts = api.servers.iter().map(|server| {
+        let name = format_ident!("{}", server.const_name);
+        let url = &server.url;
+        let doc = match &server.description {
+            Some(description) => format!(" {description}: `{url}`."),
+            None => format!(" `{url}`."),
+        };
+        quote! {
+            #[doc = #doc]
+            pub const #name: &str = #url;
+        }
+    });
+    Some(quote! {
+        /// The servers the spec lists; pass one to [`ClientBuilder::base_url`](client_runtime::ClientBuilder::base_url).
+        pub mod servers {
+            #(#consts)*
+        }
+    })
+}
+
+/// A path parameter's argument type: `&str` for strings, by value for `Copy` types.
+fn path_arg_type(param: &Param) -> TokenStream {
+    match &param.ty {
+        TypeRef::String => quote! { &str },
+        ty if ty.is_copy() => type_tokens(ty, true),
+        ty => {
+            let ty = type_tokens(ty, true);
+            quote! { &#ty }
+        }
+    }
+}
+
+/// The `(argument list, argument names)` an operation's methods take.
+fn operation_args(operation: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut args = Vec::new();
+    let mut names = Vec::new();
+    for param in &operation.path_params {
+        let name = ident(&param.rust_name);
+        let ty = path_arg_type(param);
+        args.push(quote! { #name: #ty });
+        names.push(quote! { #name });
+    }
+    if let Some(params_type) = &operation.params_type {
+        let ty = format_ident!("{}", params_type);
+        args.push(quote! { params: &types::#ty });
+        names.push(quote! { params });
+    }
+    if let Some(body) = &operation.body {
+        let ty = type_tokens(&body.ty, true);
+        if body.required {
+            args.push(quote! { body: &#ty });
+        } else {
+            args.push(quote! { body: Option<&#ty> });
+        }
+        names.push(quote! { body });
+    }
+    (args, names)
+}
+
+fn operation_methods(operation: &Operation) -> TokenStream {
+    let name = ident(&operation.method_name);
+    let raw_name = format_ident!("{}_with_response", naming::unraw(&operation.method_name));
+    let (args, arg_names) = operation_args(operation);
+    let success = match &operation.success.ty {
+        Some(ty) => type_tokens(ty, true),
+        None => quote! { () },
+    };
+    let error = match &operation.errors_type {
+        Some(errors) => {
+            let errors = format_ident!("{}", errors);
+            quote! { types::#errors }
+        }
+        None => quote! { client_runtime::NoErrorBody },
+    };
+
+    let mut docs = operation.docs.clone();
+    docs.push(format!("`{} {}`", operation.http_method, operation.path));
+    let mut errors_doc = String::from("# Errors\n\n");
+    match &operation.errors_type {
+        Some(errors) => errors_doc.push_str(&format!(
+            "[`Error::Api`] with a [`types::{errors}`] body for each documented error status; [`Error::Api`] without a typed body for any other; "
+        )),
+        None => errors_doc.push_str("[`Error::Api`] for any error status; "),
+    }
+    errors_doc
+        .push_str("[`Error::Transport`], [`Error::Timeout`] or [`Error::Decode`] when no usable response arrives");
+    if operation.path_params.iter().chain(&operation.params).any(|p| p.bounds != Default::default()) {
+        errors_doc.push_str(
+            "; [`Error::InvalidRequest`], before anything is sent, when a parameter is out of its documented range",
+        );
+    }
+    errors_doc.push('.');
+    docs.push(errors_doc);
+    let docs = doc_attrs(&docs);
+    let raw_docs = doc_attrs(&[format!(
+        "Like [`Client::{}`], and also returns the response status and headers.",
+        naming::unraw(&operation.method_name)
+    )]);
+    let deprecated = operation.deprecated.then(|| quote! { #[deprecated = "deprecated by the API"] });
+    let allow_deprecated = operation.deprecated.then(|| quote! { #[allow(deprecated)] });
+
+    let checks = operation.path_params.iter().chain(&operation.params).flat_map(bound_checks);
+    let method = format_ident!("{}", operation.http_method);
+    let path = &operation.path;
+    let path_params = operation.path_params.iter().map(|param| {
+        let wire = &param.wire_name;
+        let name = ident(&param.rust_name);
+        quote! { .path_param(#wire, #name) }
+    });
+    let auth = operation.auth.as_ref().map(|auth| match auth {
+        AuthScheme::Header(name) => quote! { .auth(Auth::Header(#name)) },
+        AuthScheme::Query(name) => quote! { .auth(Auth::Query(#name)) },
+        AuthScheme::Bearer => quote! { .auth(Auth::Bearer) },
+    });
+    let params = operation.params.iter().map(param_call);
+    let body = operation.body.as_ref().map(|body| {
+        if body.required {
+            quote! { .json(body) }
+        } else {
+            TokenStream::new()
+        }
+    });
+    let optional_body = operation.body.as_ref().filter(|b| !b.required).map(|_| {
+        quote! {
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+        }
+    });
+    let binding = if optional_body.is_some() {
+        quote! { let mut request }
+    } else {
+        quote! { let request }
+    };
+    let send = if operation.success.ty.is_some() {
+        quote! { send }
+    } else {
+        quote! { send_no_content }
+    };
+
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #name(&self, #(#args),*) -> Result<#success, Error<#error>> {
+            #allow_deprecated
+            let response = self.#raw_name(#(#arg_names),*).await?;
+            Ok(response.into_body())
+        }
+
+        #raw_docs
+        #deprecated
+        pub async fn #raw_name(&self, #(#args),*) -> Result<ApiResponse<#success>, Error<#error>> {
+            #(#checks)*
+            #binding = Request::new(Method::#method, #path)
+                #(#path_params)*
+                #auth
+                #(#params)*
+                #body;
+            #optional_body
+            self.core.#send(request).await
+        }
+    }
+}
+
+/// The builder call that adds one query or header parameter.
+fn param_call(param: &Param) -> TokenStream {
+    let wire = &param.wire_name;
+    let name = ident(&param.rust_name);
+    let is_array = matches!(param.ty, TypeRef::Array(_));
+    let value = if param.ty.is_copy() {
+        quote! { params.#name }
+    } else {
+        quote! { &params.#name }
+    };
+    match (param.location, param.required, is_array) {
+        (ParamLocation::Query, true, true) => quote! { .query_each(#wire, &params.#name) },
+        (ParamLocation::Query, false, true) => quote! { .query_each(#wire, params.#name.iter().flatten()) },
+        (ParamLocation::Query, true, false) => quote! { .query(#wire, #value) },
+        (ParamLocation::Query, false, false) => quote! { .query_opt(#wire, params.#name.as_ref()) },
+        (ParamLocation::Header, true, _) => quote! { .header(#wire, #value) },
+        (ParamLocation::Header, false, _) => quote! { .header_opt(#wire, params.#name.as_ref()) },
+        (ParamLocation::Path, _, _) => TokenStream::new(),
+    }
+}
+
+/// Checks of a parameter's documented bounds, run before the request is built.
+fn bound_checks(param: &Param) -> Option<TokenStream> {
+    let wire = &param.wire_name;
+    let name = ident(&param.rust_name);
+    let is_float = matches!(param.ty, TypeRef::Float(_));
+    let source = if param.location == ParamLocation::Path {
+        quote! { #name }
+    } else {
+        quote! { params.#name }
+    };
+    let value = if param.required {
+        source.clone()
+    } else {
+        quote! { value }
+    };
+    let checks: Vec<TokenStream> =
+        [(&param.bounds.minimum, quote! { check_minimum }), (&param.bounds.maximum, quote! { check_maximum })]
+            .into_iter()
+            .filter_map(|(bound, check)| {
+                let (limit, exclusive) = bound.as_ref()?;
+                let limit = number_literal(limit, is_float);
+                Some(quote! { client_runtime::__private::#check(#wire, #value, #limit, #exclusive)?; })
+            })
+            .collect();
+    if checks.is_empty() {
+        return None;
+    }
+    Some(if param.required {
+        quote! { #(#checks)* }
+    } else {
+        quote! {
+            if let Some(value) = #source {
+                #(#checks)*
+            }
+        }
+    })
+}
+
+fn number_literal(value: &Value, float: bool) -> TokenStream {
+    if float {
+        let literal = Literal::f64_unsuffixed(value.as_f64().unwrap_or_default());
+        return quote! { #literal };
+    }
+    match value.as_i64() {
+        Some(n) if n < 0 => {
+            let literal = Literal::i64_unsuffixed(n.unsigned_abs() as i64);
+            quote! { -#literal }
+        }
+        Some(n) => {
+            let literal = Literal::i64_unsuffixed(n);
+            quote! { #literal }
+        }
+        None => {
+            let literal = Literal::f64_unsuffixed(value.as_f64().unwrap_or_default());
+            quote! { #literal }
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! The generated crate's README, whose usage example is compiled as a doctest of the crate.
+
+use heck::ToKebabCase;
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::ident;
+use crate::ir::{Api, Operation, Param, TypeKind, TypeRef};
+use crate::naming;
+use crate::settings::Settings;
+
+/// The README: what the crate is, a usage example that compiles, the operations and settings.
+pub(crate) fn readme(api: &Api, settings: &Settings, header: &str, example_code: &str) -> String {
+    let name = &settings.package.name;
+    let display = &api.display_name;
+    let mut out = format!("<!-- {header} -->\n\n# {name}\n\n");
+    out.push_str(&format!(
+        "Typed async client for the {display} API (version {}), generated from its OpenAPI spec.\n\n",
+        api.api_version
+    ));
+    if let Some(description) = &api.description {
+        for paragraph in crate::docs::paragraphs(description) {
+            out.push_str(&paragraph);
+            out.push_str("\n\n");
+        }
+    }
+    if let Some(page) = &settings.source.page {
+        out.push_str(&format!("Spec source: <{page}>\n\n"));
+    }
+    out.push_str("## Usage\n\n");
+    out.push_str(&format!(
+        "`Client::from_env()` reads the API key from `{}` and, when it is set, the base URL from `{}`. \
+         Every call returns the decoded body, or an `Error` whose `Api` variant carries the status, \
+         the headers, the typed error body documented for that status and the raw body.\n\n",
+        settings.api_key_env(),
+        settings.base_url_env()
+    ));
+    out.push_str("```rust,no_run\n");
+    out.push_str(example_code);
+    out.push_str("```\n\n");
+    out.push_str("## Operations\n\n| Method | Endpoint | Summary |\n|---|---|---|\n");
+    for operation in &api.operations {
+        let summary =
+            operation.docs.first().map(|s| s.lines().next().unwrap_or("").replace('|', "\\|")).unwrap_or_default();
+        let deprecated = if operation.deprecated { " (deprecated)" } else { "" };
+        out.push_str(&format!(
+            "| `{}` | `{} {}` | {summary}{deprecated} |\n",
+            naming::unraw(&operation.method_name),
+            operation.http_method,
+            operation.path
+        ));
+    }
+    out.push_str("\n## Configuration\n\n");
+    out.push_str(&format!(
+        "`Client::builder()` sets the base URL (default `{}`), the timeout per attempt (default 60 s), \
+         the retry policy (default: 2 retries with exponential backoff and jitter, honouring `Retry-After`, \
+         for connection errors, timeouts, 408, 409, 429 and 5xx), extra default headers, and a \
+         caller-supplied `reqwest::Client`. `client.with_timeout(..)` changes the timeout for a call or two.\n\n",
+        api.default_base_url
+    ));
+    if api.servers.len() > 1 {
+        out.push_str("The spec lists these servers, available as constants in `servers`:\n\n");
+        for server in &api.servers {
+            out.push_str(&format!("- `servers::{}`: `{}`\n", server.const_name, server.url));
+        }
+        out.push('\n');
+    }
+    out.push_str(
+        "API keys and the tokens the API mints are `Secret`s: their `Debug` output is redacted, and \
+         `expose_secret()` is the only way to read them.\n\n",
+    );
+    out.push_str("Regenerate this crate with `cargo xtask codegen` from the workspace root; do not edit it by hand.\n");
+    out
+}
+
+/// The example function shown in the README, as tokens: build the client from the environment,
+/// call one operation, and handle its errors.
+pub(crate) fn example_tokens(api: &Api, settings: &Settings) -> TokenStream {
+    let krate = ident(&naming::snake_ident(&settings.package.name));
+    let chosen = settings
+        .client
+        .readme_example_operation
+        .as_ref()
+        .and_then(|id| api.operations.iter().find(|op| &op.id == id))
+        .or_else(|| api.operations.iter().find(|op| !op.deprecated))
+        .or_else(|| api.operations.first());
+    let call = match chosen {
+        Some(operation) => operation_call(api, &krate, operation),
+        None => quote! {},
+    };
+    quote! {
+        use #krate::{Client, Error};
+
+        async fn example() -> Result<(), Box<dyn std::error::Error>> {
+            let client = Client::from_env()?;
+            #call
+            Ok(())
+        }
+    }
+}
+
+fn operation_call(api: &Api, krate: &proc_macro2::Ident, operation: &Operation) -> TokenStream {
+    let method = ident(&operation.method_name);
+    let mut args = Vec::new();
+    for param in &operation.path_params {
+        args.push(param_value(param));
+    }
+    if let Some(params_type) = &operation.params_type {
+        let ty = format_ident!("{}", params_type);
+        let required: Vec<TokenStream> = operation.params.iter().filter(|p| p.required).map(param_value).collect();
+        if required.is_empty() {
+            args.push(quote! { &#krate::types::#ty::default() });
+        } else {
+            args.push(quote! { &#krate::types::#ty::new(#(#required),*) });
+        }
+    }
+    if let Some(body) = &operation.body {
+        let value = value_expr(api, krate, &body.ty, "body", 0);
+        args.push(if body.required {
+            quote! { &#value }
+        } else {
+            quote! { Some(&#value) }
+        });
+    }
+    let allow = operation.deprecated.then(|| quote! { #[allow(deprecated)] });
+    let message = format!("{} answered {{}}: {{:?}}", api.display_name);
+    quote! {
+        #allow
+        let result = client.#method(#(#args),*).await;
+        match result {
+            Ok(response) => println!("{response:?}"),
+            Err(Error::Api(error)) => eprintln!(#message, error.status, error.body),
+            Err(error) => return Err(error.into()),
+        }
+    }
+}
+
+fn param_value(param: &Param) -> TokenStream {
+    match (&param.ty, &param.example) {
+        (TypeRef::Integer(_), Some(Value::Number(n))) if n.is_i64() => {
+            let literal = Literal::i64_unsuffixed(n.as_i64().unwrap_or_default());
+            quote! { #literal }
+        }
+        (TypeRef::Integer(_), _) => match &param.bounds.minimum {
+            Some((Value::Number(n), false)) if n.is_i64() => {
+                let literal = Literal::i64_unsuffixed(n.as_i64().unwrap_or_default());
+                quote! { #literal }
+            }
+            _ => quote! { 1 },
+        },
+        (TypeRef::String, Some(Value::String(s))) => {
+            if param.location == crate::ir::ParamLocation::Path {
+                quote! { #s }
+            } else {
+                quote! { #s.to_owned() }
+            }
+        }
+        (TypeRef::String, _) => {
+            let placeholder = format!("your-{}", param.wire_name.to_kebab_case());
+            if param.location == crate::ir::ParamLocation::Path {
+                quote! { #placeholder }
+            } else {
+                quote! { #placeholder.to_owned() }
+            }
+        }
+        (TypeRef::Bool, _) => quote! { false },
+        (TypeRef::Float(_), _) => quote! { 1.0 },
+        _ => quote! { Default::default() },
+    }
+}
+
+/// An expression that builds a value of `ty` with every required field set.
+fn value_expr(api: &Api, krate: &proc_macro2::Ident, ty: &TypeRef, name: &str, depth: usize) -> TokenStream {
+    if depth > 4 {
+        return quote! { Default::default() };
+    }
+    match ty {
+        TypeRef::Named(type_name) => {
+            let type_ident = format_ident!("{}", type_name);
+            let path = quote! { #krate::types::#type_ident };
+            match api.types.get(type_name).map(|t| &t.kind) {
+                Some(TypeKind::Struct(def)) if def.all_fields_optional() => quote! { #path::default() },
+                Some(TypeKind::Struct(def)) => {
+                    let fields = def.fields.iter().map(|field| {
+                        let field_ident = ident(&field.rust_name);
+                        if field.is_option() {
+                            quote! { #field_ident: None }
+                        } else {
+                            let value = value_expr(api, krate, &field.ty, &field.wire_name, depth + 1);
+                            quote! { #field_ident: #value }
+                        }
+                    });
+                    quote! { #path { #(#fields),* } }
+                }
+                Some(TypeKind::Enum(def)) => {
+                    let variant = format_ident!("{}", def.variants[0].rust_name);
+                    quote! { #path::#variant }
+                }
+                Some(TypeKind::Union(def)) => {
+                    let variant = &def.variants[0];
+                    let variant_ident = format_ident!("{}", variant.rust_name);
+                    if variant.ty == TypeRef::Unit {
+                        quote! { #path::#variant_ident }
+                    } else {
+                        let inner = value_expr(api, krate, &variant.ty, name, depth + 1);
+                        quote! { #path::#variant_ident(#inner) }
+                    }
+                }
+                Some(TypeKind::Alias(inner)) => value_expr(api, krate, inner, name, depth + 1),
+                _ => quote! { Default::default() },
+            }
+        }
+        TypeRef::String | TypeRef::Secret => {
+            let placeholder = format!("your-{}", name.to_kebab_case());
+            quote! { #placeholder.into() }
+        }
+        TypeRef::Bool => quote! { false },
+        TypeRef::Integer(_) => quote! { 0 },
+        TypeRef::Float(_) => quote! { 0.0 },
+        TypeRef::Json => quote! { serde_json::Value::Null },
+        TypeRef::Unit => quote! { () },
+        TypeRef::JsonObject | TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Option(_) => quote! { Default::default() },
+    }
+}

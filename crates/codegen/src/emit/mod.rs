@@ -1,0 +1,137 @@
+//! The model to files: Rust modules as tokens, plus `Cargo.toml`, `README.md` and `lib.rs`.
+
+mod client;
+pub(crate) mod example;
+mod types;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ir::{Api, FloatKind, IntegerKind, TypeRef};
+use crate::settings::Settings;
+
+pub(crate) use self::client::client_module;
+pub(crate) use self::example::readme;
+pub(crate) use self::types::types_module;
+
+/// An identifier from a name the naming module produced (possibly raw, `r#type`).
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => format_ident!("{}", name),
+    }
+}
+
+/// `#[doc = "..."]` lines for paragraphs, one attribute per line so they print as `///`.
+pub(crate) fn doc_attrs(paragraphs: &[String]) -> TokenStream {
+    let mut lines: Vec<String> = Vec::new();
+    for (index, paragraph) in paragraphs.iter().enumerate() {
+        if index > 0 {
+            lines.push(String::new());
+        }
+        lines.extend(paragraph.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") }));
+    }
+    quote! { #(#[doc = #lines])* }
+}
+
+/// The Rust type for a reference; `qualified` prefixes named types with `types::`.
+pub(crate) fn type_tokens(ty: &TypeRef, qualified: bool) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let name = format_ident!("{}", name);
+            if qualified {
+                quote! { types::#name }
+            } else {
+                quote! { #name }
+            }
+        }
+        TypeRef::String => quote! { String },
+        TypeRef::Secret => quote! { client_runtime::Secret },
+        TypeRef::Bool => quote! { bool },
+        TypeRef::Integer(IntegerKind::I32) => quote! { i32 },
+        TypeRef::Integer(IntegerKind::I64) => quote! { i64 },
+        TypeRef::Integer(IntegerKind::U32) => quote! { u32 },
+        TypeRef::Integer(IntegerKind::U64) => quote! { u64 },
+        TypeRef::Float(FloatKind::F32) => quote! { f32 },
+        TypeRef::Float(FloatKind::F64) => quote! { f64 },
+        TypeRef::Json => quote! { serde_json::Value },
+        TypeRef::JsonObject => quote! { serde_json::Map<String, serde_json::Value> },
+        TypeRef::Array(item) => {
+            let item = type_tokens(item, qualified);
+            quote! { Vec<#item> }
+        }
+        TypeRef::Map(value) => {
+            let value = type_tokens(value, qualified);
+            quote! { std::collections::BTreeMap<String, #value> }
+        }
+        TypeRef::Option(inner) => {
+            let inner = type_tokens(inner, qualified);
+            quote! { Option<#inner> }
+        }
+        TypeRef::Unit => quote! { () },
+    }
+}
+
+/// The crate root: docs from the README (so its example is compiled as a doctest), the
+/// modules, and the runtime types users need.
+pub(crate) fn lib_module(api: &Api) -> TokenStream {
+    let types = (!api.types.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod types;
+        }
+    });
+    quote! {
+        #![doc = include_str!("../README.md")]
+
+        #[rustfmt::skip]
+        mod client;
+        #types
+
+        pub use client::*;
+        #[rustfmt::skip]
+        pub use client_runtime::{ApiError, ApiResponse, ClientBuilder, ConfigError, DecodeError, Error, InvalidRequest, NoErrorBody, RetryPolicy, Secret};
+    }
+}
+
+/// How a generated crate names its dependencies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dependencies {
+    /// Inside this workspace: `workspace = true` everywhere.
+    Workspace,
+    /// A standalone crate: versions spelled out, the runtime by path.
+    Standalone {
+        /// The path of the `client-runtime` crate, as written into `Cargo.toml`.
+        runtime_path: String,
+    },
+}
+
+/// The generated crate's `Cargo.toml`.
+pub(crate) fn cargo_toml(api: &Api, settings: &Settings, dependencies: &Dependencies, header: &str) -> String {
+    let quoted = |s: &str| toml::Value::String(s.to_owned()).to_string();
+    let version = settings.package.version.clone().unwrap_or_else(|| "0.1.0".to_owned());
+    let description = settings.package.description.clone().unwrap_or_else(|| {
+        format!("Typed async client for the {} API, generated from its OpenAPI spec.", api.display_name)
+    });
+    let mut out =
+        format!("# {header}\n\n[package]\nname = {}\nversion = {}\n", quoted(&settings.package.name), quoted(&version));
+    out.push_str(&format!("description = {}\n", quoted(&description)));
+    match dependencies {
+        Dependencies::Workspace => {
+            out.push_str("edition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\npublish.workspace = true\n");
+            out.push_str("\n[dependencies]\nclient-runtime.workspace = true\nserde.workspace = true\nserde_json.workspace = true\n");
+            out.push_str("\n[lints]\nworkspace = true\n");
+        }
+        Dependencies::Standalone { runtime_path } => {
+            out.push_str("edition = \"2024\"\npublish = false\n");
+            out.push_str(&format!(
+                "\n[dependencies]\nclient-runtime = {{ path = {} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n",
+                quoted(runtime_path)
+            ));
+            out.push_str("\n[lints.rust]\nmissing_docs = \"warn\"\nunsafe_code = \"forbid\"\n");
+            // Not part of any enclosing workspace, so it builds wherever it is written.
+            out.push_str("\n[workspace]\n");
+        }
+    }
+    out
+}

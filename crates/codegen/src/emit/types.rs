@@ -1,0 +1,276 @@
+//! The `types` module: one Rust type per named schema, params struct and error enum.
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{doc_attrs, ident, type_tokens};
+use crate::ir::{
+    Api, EnumDef, ErrorsDef, Field, Param, ParamsDef, StatusMatch, StructDef, TypeDef, TypeKind, TypeRef, UnionDef,
+};
+use crate::naming;
+
+/// The whole `types.rs` file.
+pub(crate) fn types_module(api: &Api) -> TokenStream {
+    let title = format!(" Request, response and error types of the {} API.", api.display_name);
+    let items = api.types.values().map(type_def);
+    let serde_import = api
+        .types
+        .values()
+        .any(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_)))
+        .then(|| quote! { use serde::{Deserialize, Serialize}; });
+    quote! {
+        #![doc = #title]
+        #serde_import
+        #(#items)*
+    }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let docs = doc_attrs(&def.docs);
+    match &def.kind {
+        TypeKind::Struct(def) => struct_def(&name, &docs, def),
+        TypeKind::Enum(def) => enum_def(&name, &docs, def),
+        TypeKind::Union(def) => union_def(&name, &docs, def),
+        TypeKind::Alias(ty) => {
+            let ty = type_tokens(ty, false);
+            quote! { #docs pub type #name = #ty; }
+        }
+        TypeKind::Params(def) => params_def(&name, &docs, def),
+        TypeKind::Errors(def) => errors_def(&name, &docs, def),
+    }
+}
+
+/// The field's full type: `Option<T>` when it may be absent or null.
+fn field_type(field: &Field) -> TokenStream {
+    let ty = type_tokens(&field.ty, false);
+    if field.is_option() {
+        quote! { Option<#ty> }
+    } else {
+        ty
+    }
+}
+
+fn struct_def(name: &Ident, docs: &TokenStream, def: &StructDef) -> TokenStream {
+    let default = def.all_fields_optional().then(|| quote! { Default, });
+    let fields = def.fields.iter().map(|field| {
+        let mut docs = field.docs.clone();
+        if field.deprecated {
+            docs.push("Deprecated by the API.".to_owned());
+        }
+        if field.required && field.nullable {
+            docs.push("Always sent; `None` is sent as `null`.".to_owned());
+        }
+        let docs = doc_attrs(&docs);
+        let ident = ident(&field.rust_name);
+        let ty = field_type(field);
+        let mut serde_args = Vec::new();
+        if naming::unraw(&field.rust_name) != field.wire_name {
+            let wire = &field.wire_name;
+            serde_args.push(quote! { rename = #wire });
+        }
+        if !field.required {
+            serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" });
+        }
+        let serde_attr = (!serde_args.is_empty()).then(|| quote! { #[serde(#(#serde_args),*)] });
+        quote! {
+            #docs
+            #serde_attr
+            pub #ident: #ty,
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn enum_def(name: &Ident, docs: &TokenStream, def: &EnumDef) -> TokenStream {
+    let fallback_name = if def.variants.iter().any(|v| v.rust_name == "Unknown") { "UnknownValue" } else { "Unknown" };
+    let fallback = format_ident!("{}", fallback_name);
+    let variants = def.variants.iter().map(|variant| {
+        let ident = format_ident!("{}", variant.rust_name);
+        let wire = &variant.wire_value;
+        let doc = format!(" `{wire}`");
+        quote! {
+            #[doc = #doc]
+            #[serde(rename = #wire)]
+            #ident,
+        }
+    });
+    let arms = def.variants.iter().map(|variant| {
+        let ident = format_ident!("{}", variant.rust_name);
+        let wire = &variant.wire_value;
+        quote! { Self::#ident => #wire, }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the crate does not know yet; kept as sent.
+            #[serde(untagged)]
+            #fallback(String),
+        }
+
+        impl #name {
+            /// The value as it is sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#arms)*
+                    Self::#fallback(value) => value,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn union_def(name: &Ident, docs: &TokenStream, def: &UnionDef) -> TokenStream {
+    let variants = def.variants.iter().map(|variant| {
+        let ident = format_ident!("{}", variant.rust_name);
+        if variant.ty == TypeRef::Unit {
+            return quote! { #[doc = " `null`."] #ident, };
+        }
+        let ty = type_tokens(&variant.ty, false);
+        let doc = format!(" A value of type `{}`.", type_display(&variant.ty));
+        quote! {
+            #[doc = #doc]
+            #ident(#ty),
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+/// A short human name for a type, for docs.
+fn type_display(ty: &TypeRef) -> String {
+    type_tokens(ty, false).to_string().replace(' ', "").replace(',', ", ")
+}
+
+fn param_type(param: &Param) -> TokenStream {
+    let ty = type_tokens(&param.ty, false);
+    if param.required {
+        ty
+    } else {
+        quote! { Option<#ty> }
+    }
+}
+
+fn params_def(name: &Ident, docs: &TokenStream, def: &ParamsDef) -> TokenStream {
+    let required: Vec<&Param> = def.params.iter().filter(|p| p.required).collect();
+    let default = required.is_empty().then(|| quote! { Default, });
+    let fields = def.params.iter().map(|param| {
+        let docs = doc_attrs(&param.docs);
+        let ident = ident(&param.rust_name);
+        let ty = param_type(param);
+        quote! { #docs pub #ident: #ty, }
+    });
+    let constructor = (!required.is_empty()).then(|| {
+        let args = required.iter().map(|param| {
+            let ident = ident(&param.rust_name);
+            let ty = param_type(param);
+            quote! { #ident: #ty }
+        });
+        let inits = def.params.iter().map(|param| {
+            let ident = ident(&param.rust_name);
+            if param.required {
+                quote! { #ident, }
+            } else {
+                quote! { #ident: None, }
+            }
+        });
+        let doc = " The parameters with every required value given and every optional one unset.".to_owned();
+        quote! {
+            impl #name {
+                #[doc = #doc]
+                pub fn new(#(#args),*) -> Self {
+                    Self { #(#inits)* }
+                }
+            }
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default)]
+        pub struct #name {
+            #(#fields)*
+        }
+        #constructor
+    }
+}
+
+fn errors_def(name: &Ident, docs: &TokenStream, def: &ErrorsDef) -> TokenStream {
+    let variants = def.variants.iter().map(|variant| {
+        let docs = doc_attrs(&variant.docs);
+        let ident = format_ident!("{}", variant.rust_name);
+        match &variant.ty {
+            Some(ty) => {
+                let ty = type_tokens(ty, false);
+                quote! { #docs #ident(#ty), }
+            }
+            None => quote! { #docs #ident, },
+        }
+    });
+    let uses_body = def.variants.iter().any(|v| v.ty.is_some());
+    let body_arg = if uses_body { format_ident!("body") } else { format_ident!("_body") };
+    let mut has_default = false;
+    let arms: Vec<TokenStream> = def
+        .variants
+        .iter()
+        .map(|variant| {
+            let ident = format_ident!("{}", variant.rust_name);
+            let pattern = match variant.status {
+                StatusMatch::Code(code) => {
+                    let code = Literal::u16_unsuffixed(code);
+                    quote! { #code }
+                }
+                StatusMatch::Range(range) => {
+                    let low = Literal::u16_unsuffixed(range * 100);
+                    let high = Literal::u16_unsuffixed(range * 100 + 99);
+                    quote! { #low..=#high }
+                }
+                StatusMatch::Default => {
+                    has_default = true;
+                    quote! { _ }
+                }
+            };
+            let value = match &variant.ty {
+                Some(_) => quote! { client_runtime::__private::decode_error_body(body).map(Self::#ident) },
+                None => quote! { Some(Self::#ident) },
+            };
+            quote! { #pattern => #value, }
+        })
+        .collect();
+    let fallback = (!has_default).then(|| quote! { _ => None, });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl client_runtime::ErrorBody for #name {
+            fn from_response(status: client_runtime::StatusCode, #body_arg: &[u8]) -> Option<Self> {
+                match status.as_u16() {
+                    #(#arms)*
+                    #fallback
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,344 @@
+//! The model between the spec and the generated code.
+//!
+//! Lowering makes every naming and typing decision and writes it down here, keeping the wire name
+//! beside the Rust name; emitting only turns this model into tokens. Types are keyed by their Rust
+//! name in a `BTreeMap`, so output order never depends on hash order or discovery order.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+/// One API, ready to emit.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// The spec's `info.title`.
+    pub title: String,
+    /// The display name used in docs and messages (`Simli`).
+    pub display_name: String,
+    /// The spec's `info.version`.
+    pub api_version: String,
+    /// The spec's `info.description`.
+    pub description: Option<String>,
+    /// The base URL used when none is configured.
+    pub default_base_url: String,
+    /// Every server the spec lists, for users to choose from.
+    pub servers: Vec<Server>,
+    /// All named types, by Rust name.
+    pub types: BTreeMap<String, TypeDef>,
+    /// The operations, in spec order.
+    pub operations: Vec<Operation>,
+    /// Whether any operation sends the API key.
+    pub requires_api_key: bool,
+}
+
+/// A server from the spec.
+#[derive(Debug, Clone)]
+pub struct Server {
+    /// The constant's name (`PRODUCTION`).
+    pub const_name: String,
+    /// The URL, with server variables replaced by their defaults.
+    pub url: String,
+    /// The spec's description.
+    pub description: Option<String>,
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// Doc paragraphs.
+    pub docs: Vec<String>,
+    /// The JSON pointer of the schema it came from.
+    pub origin: String,
+    /// What kind of type.
+    pub kind: TypeKind,
+}
+
+/// The shapes a named type can take.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(StructDef),
+    /// A string enum, open to values added later.
+    Enum(EnumDef),
+    /// A value that is one of several shapes, told apart by trying each in order.
+    Union(UnionDef),
+    /// Another name for a type (`pub type Tags = Vec<String>;`).
+    Alias(TypeRef),
+    /// The query and header parameters of an operation.
+    Params(ParamsDef),
+    /// The documented error bodies of an operation.
+    Errors(ErrorsDef),
+}
+
+/// An object with known properties.
+#[derive(Debug, Clone)]
+pub struct StructDef {
+    /// The fields, in spec order.
+    pub fields: Vec<Field>,
+}
+
+impl StructDef {
+    /// A struct can derive `Default` when every field may be absent.
+    pub fn all_fields_optional(&self) -> bool {
+        self.fields.iter().all(Field::is_option)
+    }
+}
+
+/// One struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The Rust name (possibly raw, `r#type`).
+    pub rust_name: String,
+    /// The name on the wire.
+    pub wire_name: String,
+    /// The value's type, without the `Option` that optionality or nullability adds.
+    pub ty: TypeRef,
+    /// Whether the spec lists it in `required`.
+    pub required: bool,
+    /// Whether `null` is a valid value.
+    pub nullable: bool,
+    /// Doc paragraphs.
+    pub docs: Vec<String>,
+    /// `deprecated: true` in the spec.
+    pub deprecated: bool,
+}
+
+impl Field {
+    /// Fields that may be absent or null are `Option`s.
+    pub fn is_option(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+/// A string enum.
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    /// The known values.
+    pub variants: Vec<EnumVariant>,
+}
+
+/// One known enum value.
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The value on the wire.
+    pub wire_value: String,
+}
+
+/// A value that is one of several shapes (`anyOf`/`oneOf` without a discriminator).
+#[derive(Debug, Clone)]
+pub struct UnionDef {
+    /// The variants, in the order serde tries them.
+    pub variants: Vec<UnionVariant>,
+}
+
+/// One shape of a union.
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The variant's payload.
+    pub ty: TypeRef,
+}
+
+/// The query and header parameters of one operation, as a struct.
+#[derive(Debug, Clone)]
+pub struct ParamsDef {
+    /// The operation's method name, for docs.
+    pub method_name: String,
+    /// The parameters.
+    pub params: Vec<Param>,
+}
+
+/// The documented error responses of one operation, as an enum.
+#[derive(Debug, Clone)]
+pub struct ErrorsDef {
+    /// The operation's method name, for docs.
+    pub method_name: String,
+    /// One variant per documented status or range.
+    pub variants: Vec<ErrorVariant>,
+}
+
+/// One documented error response.
+#[derive(Debug, Clone)]
+pub struct ErrorVariant {
+    /// The Rust variant name (`UnprocessableEntity`).
+    pub rust_name: String,
+    /// Which statuses it covers.
+    pub status: StatusMatch,
+    /// The body type, when the spec documents a JSON body.
+    pub ty: Option<TypeRef>,
+    /// Doc paragraphs.
+    pub docs: Vec<String>,
+}
+
+/// Which statuses a response entry covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One status code.
+    Code(u16),
+    /// `4XX`: the hundreds digit.
+    Range(u16),
+    /// `default`: everything else.
+    Default,
+}
+
+/// A reference to a type, as used in a field, parameter, body or response.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// A named type in the generated `types` module.
+    Named(String),
+    /// `String`.
+    String,
+    /// `Secret`: a string whose `Debug` output is redacted.
+    Secret,
+    /// `bool`.
+    Bool,
+    /// An integer type.
+    Integer(IntegerKind),
+    /// A float type.
+    Float(FloatKind),
+    /// Any JSON value.
+    Json,
+    /// A JSON object with arbitrary keys and values.
+    JsonObject,
+    /// `Vec<T>`.
+    Array(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// `Option<T>`.
+    Option(Box<TypeRef>),
+    /// `()`, for a schema that only allows `null`.
+    Unit,
+}
+
+/// Integer widths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum IntegerKind {
+    /// `i32` (`format: int32`).
+    I32,
+    /// `i64` (the default).
+    I64,
+    /// `u32` (`format: uint32`).
+    U32,
+    /// `u64` (`format: uint64`).
+    U64,
+}
+
+/// Float widths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FloatKind {
+    /// `f32` (`format: float`).
+    F32,
+    /// `f64` (the default).
+    F64,
+}
+
+impl TypeRef {
+    /// Whether the type is `Copy`, so parameters can take it by value.
+    pub fn is_copy(&self) -> bool {
+        matches!(self, Self::Bool | Self::Integer(_) | Self::Float(_) | Self::Unit)
+    }
+}
+
+/// One operation: one method on the client.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The operationId, or `METHOD /path` without one; used in messages and settings.
+    pub id: String,
+    /// The method name.
+    pub method_name: String,
+    /// The HTTP method, upper case.
+    pub http_method: String,
+    /// The path template, such as `/videos/{video_id}`.
+    pub path: String,
+    /// Doc paragraphs.
+    pub docs: Vec<String>,
+    /// `deprecated: true` in the spec.
+    pub deprecated: bool,
+    /// Path parameters, as positional arguments.
+    pub path_params: Vec<Param>,
+    /// The params struct's name, when the operation has query or header parameters.
+    pub params_type: Option<String>,
+    /// The query and header parameters (the params struct's fields).
+    pub params: Vec<Param>,
+    /// The JSON request body.
+    pub body: Option<Body>,
+    /// The success response.
+    pub success: Success,
+    /// The error enum's name, when the spec documents error responses.
+    pub errors_type: Option<String>,
+    /// How the API key is presented, if the operation needs it.
+    pub auth: Option<AuthScheme>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a header.
+    Header,
+}
+
+/// One parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The Rust name.
+    pub rust_name: String,
+    /// The name on the wire.
+    pub wire_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type, without `Option`.
+    pub ty: TypeRef,
+    /// Whether it must be given.
+    pub required: bool,
+    /// Doc paragraphs.
+    pub docs: Vec<String>,
+    /// Bounds checked before sending.
+    pub bounds: Bounds,
+    /// An example value from the spec, for the README.
+    pub example: Option<Value>,
+}
+
+/// Numeric bounds from the spec, checked before a request is sent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Bounds {
+    /// The minimum and whether it is exclusive.
+    pub minimum: Option<(Value, bool)>,
+    /// The maximum and whether it is exclusive.
+    pub maximum: Option<(Value, bool)>,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether the spec requires it; an optional body is an `Option<&T>` argument.
+    pub required: bool,
+}
+
+/// The success response.
+#[derive(Debug, Clone)]
+pub struct Success {
+    /// Its JSON body type; `None` when the spec documents no body.
+    pub ty: Option<TypeRef>,
+}
+
+/// How an operation presents the API key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// The key in a header.
+    Header(String),
+    /// The key in a query parameter.
+    Query(String),
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+}

@@ -1,0 +1,493 @@
+//! Bytes to an `openapiv3::OpenAPI` document, with the OpenAPI 3.0 / 3.1 dialect difference
+//! handled here and nowhere else.
+//!
+//! `openapiv3` models OpenAPI 3.0 only, and it silently drops keywords it does not know. So a
+//! 3.1 document is rewritten into its 3.0 equivalent *before* it is deserialized, on the plain
+//! JSON value:
+//!
+//! | OpenAPI 3.1 spelling                           | rewritten as (3.0)                          |
+//! |------------------------------------------------|---------------------------------------------|
+//! | `type: [X, "null"]`                            | `type: X`, `nullable: true`                 |
+//! | `anyOf`/`oneOf` with a `{type: 'null'}` member | the other members, `nullable: true`         |
+//! | a single remaining member `$ref: R`            | `allOf: [{$ref: R}]` plus the outer keys    |
+//! | `type: 'null'` alone                           | `x-null: true` (generated as `()`)          |
+//! | numeric `exclusiveMinimum: n`                  | `minimum: n`, `exclusiveMinimum: true`      |
+//! | `const: v`                                     | `enum: [v]`, `x-const: true`                |
+//! | `examples: [v, ...]` in a schema               | `example: v`                                |
+//! | `contentMediaType` / `contentEncoding: base64` | `format: binary` / `format: byte`           |
+//! | no `responses` on an operation                 | `responses: {}`                             |
+//! | `webhooks`                                     | `x-webhooks`                                |
+//!
+//! In both dialects a `$ref` with sibling keys (such as `nullable` or `description`) becomes
+//! `allOf: [{$ref}]` with the siblings beside it, so those keys are not lost. Because of these
+//! rewrites a 3.0 `nullable: true` field and its 3.1 spellings reach the lowering step as the
+//! same document, and generate the same code.
+
+use openapiv3::OpenAPI;
+use serde_json::{Map, Value};
+
+use crate::diagnostics::{Diagnostics, Location, pointer_token};
+
+/// Which OpenAPI dialect a document was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    V30,
+    V31,
+}
+
+/// A parsed, normalized document.
+pub(crate) struct Loaded {
+    pub(crate) document: OpenAPI,
+    /// The normalized document as plain JSON, for lookups `openapiv3` does not model.
+    pub(crate) raw: Value,
+}
+
+/// Parses and normalizes a spec; every failure names the file and the place in it.
+pub(crate) fn load(bytes: &[u8], diagnostics: &mut Diagnostics) -> Result<Loaded, crate::Error> {
+    let mut raw = parse(bytes, diagnostics)?;
+    let dialect = detect_dialect(&raw, diagnostics)?;
+    normalize_document(&mut raw, dialect);
+    let document = serde_path_to_error::deserialize::<_, OpenAPI>(&raw).map_err(|error| {
+        let pointer = json_pointer(error.path());
+        let message = format!("not a valid OpenAPI document here: {}", error.inner());
+        diagnostics.fatal(Location::Pointer(pointer), message)
+    })?;
+    Ok(Loaded { document, raw })
+}
+
+fn parse(bytes: &[u8], diagnostics: &mut Diagnostics) -> Result<Value, crate::Error> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(diagnostics.fatal(Location::File, "the file is empty; expected an OpenAPI 3.0 or 3.1 document"));
+    }
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Err(diagnostics.fatal(Location::File, "the file is not UTF-8 text"));
+    };
+    let value = if text.trim_start().starts_with('{') {
+        serde_json::from_str::<Value>(text).map_err(|error| {
+            let location = Location::Line { line: error.line(), column: error.column() };
+            diagnostics.fatal(location, format!("invalid JSON: {error}"))
+        })?
+    } else {
+        let mut yaml = serde_yaml::from_str::<serde_yaml::Value>(text).map_err(|error| {
+            let location =
+                error.location().map_or(Location::File, |at| Location::Line { line: at.line(), column: at.column() });
+            diagnostics.fatal(location, format!("invalid YAML: {error}"))
+        })?;
+        yaml.apply_merge()
+            .map_err(|error| diagnostics.fatal(Location::File, format!("invalid YAML merge key: {error}")))?;
+        yaml_to_json(yaml, "#", diagnostics)?
+    };
+    if !value.is_object() {
+        return Err(diagnostics.fatal(
+            Location::Pointer("#".into()),
+            "the document is not a mapping; expected an OpenAPI 3.0 or 3.1 document",
+        ));
+    }
+    Ok(value)
+}
+
+/// Converts YAML to JSON, turning non-string keys (such as an unquoted `200:`) into strings.
+fn yaml_to_json(yaml: serde_yaml::Value, at: &str, diagnostics: &mut Diagnostics) -> Result<Value, crate::Error> {
+    use serde_yaml::Value as Yaml;
+    Ok(match yaml {
+        Yaml::Null => Value::Null,
+        Yaml::Bool(b) => Value::Bool(b),
+        Yaml::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                serde_json::Number::from_f64(f).map(Value::Number).ok_or_else(|| {
+                    diagnostics
+                        .fatal(Location::Pointer(at.to_owned()), format!("the number {n} has no JSON equivalent"))
+                })?
+            }
+        }
+        Yaml::String(s) => Value::String(s),
+        Yaml::Sequence(items) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| yaml_to_json(item, &format!("{at}/{i}"), diagnostics))
+                .collect::<Result<_, _>>()?,
+        ),
+        Yaml::Mapping(mapping) => {
+            let mut object = Map::new();
+            for (key, value) in mapping {
+                let key = match key {
+                    Yaml::String(s) => s,
+                    Yaml::Number(n) => n.to_string(),
+                    Yaml::Bool(b) => b.to_string(),
+                    Yaml::Null => "null".to_owned(),
+                    _ => {
+                        return Err(
+                            diagnostics.fatal(Location::Pointer(at.to_owned()), "a mapping key is not a scalar")
+                        );
+                    }
+                };
+                let child = format!("{at}/{}", pointer_token(&key));
+                object.insert(key, yaml_to_json(value, &child, diagnostics)?);
+            }
+            Value::Object(object)
+        }
+        Yaml::Tagged(tagged) => yaml_to_json(tagged.value, at, diagnostics)?,
+    })
+}
+
+fn detect_dialect(raw: &Value, diagnostics: &mut Diagnostics) -> Result<Dialect, crate::Error> {
+    if let Some(version) = raw.get("swagger") {
+        let message = format!(
+            "this is a Swagger {} document; only OpenAPI 3.0 and 3.1 are supported (convert it first, for example with swagger2openapi)",
+            version.as_str().unwrap_or("2.0")
+        );
+        return Err(diagnostics.fatal(Location::Pointer("#/swagger".into()), message));
+    }
+    let Some(version) = raw.get("openapi") else {
+        return Err(diagnostics.fatal(
+            Location::Pointer("#".into()),
+            "no `openapi` version field; expected an OpenAPI 3.0 or 3.1 document",
+        ));
+    };
+    match version.as_str() {
+        Some(v) if v.starts_with("3.0") => Ok(Dialect::V30),
+        Some(v) if v.starts_with("3.1") => Ok(Dialect::V31),
+        _ => Err(diagnostics.fatal(
+            Location::Pointer("#/openapi".into()),
+            format!("unsupported OpenAPI version {version}; expected 3.0.x or 3.1.x"),
+        )),
+    }
+}
+
+/// Keys whose values are example data, never schemas or spec structure.
+fn is_data_key(key: &str) -> bool {
+    matches!(key, "example" | "examples" | "default" | "enum" | "const") || key.starts_with("x-")
+}
+
+fn normalize_document(raw: &mut Value, dialect: Dialect) {
+    let Some(root) = raw.as_object_mut() else { return };
+    if dialect == Dialect::V31
+        && let Some(webhooks) = root.remove("webhooks")
+    {
+        root.insert("x-webhooks".into(), webhooks);
+    }
+    root.entry("paths").or_insert_with(|| Value::Object(Map::new()));
+    if let Some(Value::Object(paths)) = root.get_mut("paths") {
+        for item in paths.values_mut() {
+            add_missing_responses(item);
+        }
+    }
+    if let Some(Value::Object(webhooks)) = root.get_mut("x-webhooks") {
+        for item in webhooks.values_mut() {
+            add_missing_responses(item);
+        }
+    }
+    if let Some(Value::Object(schemas)) = root.get_mut("components").and_then(|c| c.get_mut("schemas")) {
+        for schema in schemas.values_mut() {
+            normalize_schema(schema, dialect);
+        }
+    }
+    for (key, value) in root.iter_mut() {
+        if key != "components" || !value.is_object() {
+            normalize_schema_positions(value, dialect);
+        }
+    }
+    if let Some(Value::Object(components)) = root.get_mut("components") {
+        for (key, value) in components.iter_mut() {
+            if key != "schemas" {
+                normalize_schema_positions(value, dialect);
+            }
+        }
+    }
+}
+
+/// 3.1 makes `responses` optional; `openapiv3` requires it.
+fn add_missing_responses(path_item: &mut Value) {
+    const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    let Some(item) = path_item.as_object_mut() else { return };
+    for method in METHODS {
+        if let Some(Value::Object(operation)) = item.get_mut(method) {
+            operation.entry("responses").or_insert_with(|| Value::Object(Map::new()));
+        }
+    }
+}
+
+/// Finds every `schema` key outside of schemas and example data, and normalizes its value.
+fn normalize_schema_positions(value: &mut Value, dialect: Dialect) {
+    match value {
+        Value::Object(object) => {
+            for (key, child) in object.iter_mut() {
+                if is_data_key(key) {
+                    continue;
+                }
+                if key == "schema" {
+                    normalize_schema(child, dialect);
+                } else {
+                    normalize_schema_positions(child, dialect);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| normalize_schema_positions(item, dialect)),
+        _ => {}
+    }
+}
+
+fn is_null_schema(value: &Value) -> bool {
+    match value.get("type") {
+        Some(Value::String(t)) => t == "null",
+        Some(Value::Array(types)) => types.iter().all(|t| t == "null"),
+        _ => false,
+    }
+}
+
+/// Keywords that say something only about values of one JSON type.
+fn keywords_of_type(json_type: &str) -> &'static [&'static str] {
+    match json_type {
+        "string" => &["format", "pattern", "minLength", "maxLength", "enum"],
+        "integer" | "number" => {
+            &["format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "enum"]
+        }
+        "array" => &["items", "minItems", "maxItems", "uniqueItems", "prefixItems"],
+        "object" => &["properties", "required", "additionalProperties", "minProperties", "maxProperties"],
+        _ => &[],
+    }
+}
+
+fn normalize_schema(value: &mut Value, dialect: Dialect) {
+    let Some(schema) = value.as_object_mut() else { return };
+
+    // `$ref` with siblings: keep the siblings by moving the reference into `allOf`.
+    if schema.contains_key("$ref") && schema.len() > 1 {
+        let reference = schema.remove("$ref").unwrap_or(Value::Null);
+        let mut target = Map::new();
+        target.insert("$ref".into(), reference);
+        schema.insert("allOf".into(), Value::Array(vec![Value::Object(target)]));
+    }
+
+    if dialect == Dialect::V31 {
+        normalize_31_keywords(schema);
+    }
+
+    // `anyOf` / `oneOf` with `null` members (3.1's nullable; some 3.0 documents use it too).
+    for key in ["anyOf", "oneOf"] {
+        let Some(Value::Array(members)) = schema.get_mut(key) else { continue };
+        let before = members.len();
+        members.retain(|member| !is_null_schema(member));
+        if members.len() == before {
+            continue;
+        }
+        schema.insert("nullable".into(), Value::Bool(true));
+        let remaining = match schema.get_mut(key) {
+            Some(Value::Array(members)) if members.len() == 1 => members.pop(),
+            _ => None,
+        };
+        if let Some(only) = remaining {
+            schema.remove(key);
+            match only {
+                Value::Object(member) if member.contains_key("$ref") => {
+                    if let Some(Value::Array(all_of)) = schema.get_mut("allOf") {
+                        all_of.push(Value::Object(member));
+                    } else {
+                        schema.insert("allOf".into(), Value::Array(vec![Value::Object(member)]));
+                    }
+                }
+                Value::Object(member) => {
+                    // The outer schema's own keys (title, description, default) win.
+                    for (k, v) in member {
+                        schema.entry(k).or_insert(v);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    // An `enum` that lists `null` means the value is nullable.
+    if let Some(Value::Array(values)) = schema.get_mut("enum") {
+        let before = values.len();
+        values.retain(|v| !v.is_null());
+        if values.len() != before {
+            schema.insert("nullable".into(), Value::Bool(true));
+        }
+    }
+
+    // Recurse into subschemas.
+    for key in ["items", "not", "additionalProperties", "unevaluatedItems", "contains", "if", "then", "else"] {
+        if let Some(child) = schema.get_mut(key) {
+            normalize_schema(child, dialect);
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf", "prefixItems"] {
+        if let Some(Value::Array(children)) = schema.get_mut(key) {
+            children.iter_mut().for_each(|child| normalize_schema(child, dialect));
+        }
+    }
+    for key in ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"] {
+        if let Some(Value::Object(children)) = schema.get_mut(key) {
+            children.values_mut().for_each(|child| normalize_schema(child, dialect));
+        }
+    }
+}
+
+/// Rewrites the keywords that 3.1 (JSON Schema 2020-12) spells differently from 3.0.
+fn normalize_31_keywords(schema: &mut Map<String, Value>) {
+    match schema.remove("type") {
+        Some(Value::Array(types)) => {
+            let mut types: Vec<String> = types.into_iter().filter_map(|t| t.as_str().map(str::to_owned)).collect();
+            if types.iter().any(|t| t == "null") {
+                schema.insert("nullable".into(), Value::Bool(true));
+                types.retain(|t| t != "null");
+            }
+            match types.len() {
+                0 => {
+                    schema.insert("x-null".into(), Value::Bool(true));
+                }
+                1 => {
+                    schema.insert("type".into(), Value::String(types.remove(0)));
+                }
+                _ => {
+                    // Several types: one `anyOf` member per type, each with its own keywords.
+                    let members = types
+                        .iter()
+                        .map(|t| {
+                            let mut member = Map::new();
+                            member.insert("type".into(), Value::String(t.clone()));
+                            for keyword in keywords_of_type(t) {
+                                if let Some(v) = schema.get(*keyword) {
+                                    member.insert((*keyword).into(), v.clone());
+                                }
+                            }
+                            Value::Object(member)
+                        })
+                        .collect();
+                    for t in &types {
+                        for keyword in keywords_of_type(t) {
+                            schema.remove(*keyword);
+                        }
+                    }
+                    schema.insert("anyOf".into(), Value::Array(members));
+                }
+            }
+        }
+        Some(Value::String(t)) if t == "null" => {
+            schema.insert("x-null".into(), Value::Bool(true));
+        }
+        Some(other) => {
+            schema.insert("type".into(), other);
+        }
+        None => {}
+    }
+    for (exclusive, inclusive) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(Value::Number(bound)) = schema.get(exclusive).cloned() {
+            schema.insert(inclusive.into(), Value::Number(bound));
+            schema.insert(exclusive.into(), Value::Bool(true));
+        }
+    }
+    if let Some(constant) = schema.remove("const") {
+        if constant.is_null() {
+            schema.insert("x-null".into(), Value::Bool(true));
+        } else {
+            schema.insert("enum".into(), Value::Array(vec![constant]));
+            schema.insert("x-const".into(), Value::Bool(true));
+        }
+    }
+    if let Some(Value::Array(mut examples)) = schema.remove("examples")
+        && !examples.is_empty()
+        && !schema.contains_key("example")
+    {
+        schema.insert("example".into(), examples.swap_remove(0));
+    }
+    let encoding = schema.remove("contentEncoding");
+    if schema.remove("contentMediaType").is_some() || encoding.is_some() {
+        let format = if encoding.as_ref().and_then(Value::as_str) == Some("base64") { "byte" } else { "binary" };
+        schema.entry("type").or_insert_with(|| Value::String("string".into()));
+        schema.insert("format".into(), Value::String(format.into()));
+    }
+    for annotation in ["$schema", "$id", "$comment", "$anchor"] {
+        schema.remove(annotation);
+    }
+}
+
+/// Turns a serde path (`paths./auto/token.post`) into a JSON pointer.
+fn json_pointer(path: &serde_path_to_error::Path) -> String {
+    let mut pointer = String::from("#");
+    for segment in path.iter() {
+        match segment {
+            serde_path_to_error::Segment::Seq { index } => {
+                pointer.push('/');
+                pointer.push_str(&index.to_string());
+            }
+            serde_path_to_error::Segment::Map { key } => {
+                pointer.push('/');
+                pointer.push_str(&pointer_token(key));
+            }
+            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn normalized(dialect: Dialect, schema: Value) -> Value {
+        let mut schema = schema;
+        normalize_schema(&mut schema, dialect);
+        schema
+    }
+
+    #[test]
+    fn type_lists_with_null_become_nullable() {
+        let schema = normalized(Dialect::V31, json!({"type": ["string", "null"], "title": "T"}));
+        assert_eq!(schema, json!({"type": "string", "nullable": true, "title": "T"}));
+    }
+
+    #[test]
+    fn any_of_with_null_and_a_reference_becomes_nullable_all_of() {
+        let schema = normalized(
+            Dialect::V31,
+            json!({"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}], "title": "Body"}),
+        );
+        assert_eq!(schema, json!({"allOf": [{"$ref": "#/components/schemas/A"}], "nullable": true, "title": "Body"}));
+    }
+
+    #[test]
+    fn any_of_with_null_and_an_inline_schema_merges_it() {
+        let schema = normalized(Dialect::V31, json!({"anyOf": [{"type": "integer"}, {"type": "null"}], "default": -1}));
+        assert_eq!(schema, json!({"type": "integer", "nullable": true, "default": -1}));
+    }
+
+    #[test]
+    fn reference_with_nullable_sibling_keeps_it_in_both_dialects() {
+        for dialect in [Dialect::V30, Dialect::V31] {
+            let schema = normalized(dialect, json!({"$ref": "#/components/schemas/A", "nullable": true}));
+            assert_eq!(schema, json!({"allOf": [{"$ref": "#/components/schemas/A"}], "nullable": true}));
+        }
+    }
+
+    #[test]
+    fn numeric_exclusive_bounds_and_const() {
+        let schema = normalized(
+            Dialect::V31,
+            json!({"type": "integer", "exclusiveMinimum": 0, "properties": {"k": {"const": "v"}}}),
+        );
+        assert_eq!(
+            schema,
+            json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "properties": {"k": {"enum": ["v"], "x-const": true}}})
+        );
+    }
+
+    #[test]
+    fn lone_null_type_is_marked() {
+        assert_eq!(normalized(Dialect::V31, json!({"type": "null"})), json!({"x-null": true}));
+    }
+
+    #[test]
+    fn multi_type_lists_become_any_of_with_their_keywords() {
+        let schema = normalized(Dialect::V31, json!({"type": ["string", "integer"], "minimum": 1, "maxLength": 3}));
+        assert_eq!(schema, json!({"anyOf": [{"type": "string", "maxLength": 3}, {"type": "integer", "minimum": 1}]}));
+    }
+}

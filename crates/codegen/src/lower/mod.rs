@@ -1,0 +1,802 @@
+//! The spec, normalized to OpenAPI 3.0 form, to the [`crate::ir`] model.
+
+mod schema;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{
+    OpenAPI, Parameter, ParameterData, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response, SecurityScheme,
+    StatusCode, Type,
+};
+use serde_json::Value;
+
+use self::schema::{Hint, schema_docs, type_docs};
+use crate::diagnostics::{Diagnostics, Location, pointer};
+use crate::docs;
+use crate::ir::{
+    Api, AuthScheme, Body, Bounds, ErrorVariant, ErrorsDef, Operation, Param, ParamLocation, ParamsDef, Server,
+    StatusMatch, Success, TypeDef, TypeKind, TypeRef,
+};
+use crate::naming;
+use crate::settings::Settings;
+
+/// Lowering state: the type space being built and the diagnostics collected.
+pub(crate) struct Lowerer<'a> {
+    document: &'a OpenAPI,
+    settings: &'a Settings,
+    diagnostics: &'a mut Diagnostics,
+    types: BTreeMap<String, TypeDef>,
+    /// Component schema name to Rust type name.
+    component_names: BTreeMap<String, String>,
+    /// Component schemas that are nullable themselves.
+    nullable_components: BTreeSet<String>,
+    /// Every Rust type name handed out.
+    taken_type_names: BTreeSet<String>,
+}
+
+/// Lowers a whole document.
+pub(crate) fn lower(document: &OpenAPI, settings: &Settings, diagnostics: &mut Diagnostics) -> Api {
+    let mut lowerer = Lowerer {
+        document,
+        settings,
+        diagnostics,
+        types: BTreeMap::new(),
+        component_names: BTreeMap::new(),
+        nullable_components: BTreeSet::new(),
+        taken_type_names: BTreeSet::new(),
+    };
+    lowerer.lower_components();
+    let operations = lowerer.lower_operations();
+    lowerer.apply_secret_fields();
+    lowerer.fill_missing_docs(&operations);
+    let (default_base_url, servers) = lowerer.servers();
+    let display_name = settings.client.display_name.clone().unwrap_or_else(|| document.info.title.clone());
+    Api {
+        title: document.info.title.clone(),
+        display_name,
+        api_version: document.info.version.clone(),
+        description: document.info.description.clone(),
+        default_base_url,
+        servers,
+        requires_api_key: operations.iter().any(|op| op.auth.is_some()),
+        operations,
+        types: lowerer.types,
+    }
+}
+
+impl Lowerer<'_> {
+    /// A Rust type name for a hint: exact for components, unique for inline schemas.
+    fn type_name(&mut self, hint: &Hint) -> String {
+        match hint {
+            Hint::Exact(name) => name.clone(),
+            Hint::Derived(name) => naming::unique(naming::type_ident(name), &mut self.taken_type_names),
+        }
+    }
+
+    /// Records a named type and returns a reference to it.
+    fn define(&mut self, name: String, mut docs: Vec<String>, origin: &str, kind: TypeKind) -> TypeRef {
+        if docs.len() == 1 && naming::title_is_redundant(&docs[0], &name) {
+            docs.clear();
+        }
+        self.types.insert(name.clone(), TypeDef { name: name.clone(), docs, origin: origin.to_owned(), kind });
+        TypeRef::Named(name)
+    }
+
+    fn lower_components(&mut self) {
+        let Some(components) = &self.document.components else { return };
+        // Reserve every component's name first, so inline types never take one.
+        for (schema_name, schema) in &components.schemas {
+            let wanted =
+                self.settings.type_names.get(schema_name).cloned().unwrap_or_else(|| naming::type_ident(schema_name));
+            let rust_name = naming::unique(wanted, &mut self.taken_type_names);
+            self.component_names.insert(schema_name.clone(), rust_name);
+            if let ReferenceOr::Item(schema) = schema
+                && schema.schema_data.nullable
+            {
+                self.nullable_components.insert(schema_name.clone());
+            }
+        }
+        for (schema_name, schema) in &components.schemas {
+            let rust_name = self.component_names[schema_name].clone();
+            let at = pointer("#/components/schemas", &[schema_name]);
+            let lowered = self.lower_schema(schema, &Hint::Exact(rust_name.clone()), &at);
+            if lowered.ty != TypeRef::Named(rust_name.clone()) {
+                let docs = match schema {
+                    ReferenceOr::Item(schema) => type_docs(&schema.schema_data),
+                    ReferenceOr::Reference { .. } => Vec::new(),
+                };
+                self.define(rust_name, docs, &at, TypeKind::Alias(lowered.ty));
+            }
+        }
+    }
+
+    fn servers(&mut self) -> (String, Vec<Server>) {
+        let mut taken = BTreeSet::new();
+        let servers: Vec<Server> = self
+            .document
+            .servers
+            .iter()
+            .enumerate()
+            .map(|(index, server)| {
+                let mut url = server.url.clone();
+                for (name, variable) in server.variables.iter().flatten() {
+                    url = url.replace(&format!("{{{name}}}"), &variable.default);
+                }
+                let label = server
+                    .description
+                    .as_deref()
+                    .map(|d| d.replace(" server", "").replace(" Server", ""))
+                    .filter(|d| !d.trim().is_empty() && d.len() < 40)
+                    .unwrap_or_else(|| format!("server {}", index + 1));
+                Server {
+                    const_name: naming::unique(naming::const_ident(&label), &mut taken),
+                    url,
+                    description: server.description.clone(),
+                }
+            })
+            .collect();
+        let default = match (&self.settings.client.default_base_url, servers.first()) {
+            (Some(url), _) => url.clone(),
+            (None, Some(server)) if server.url.starts_with("http") => server.url.clone(),
+            _ => {
+                self.diagnostics.error(
+                    Location::Pointer("#/servers".into()),
+                    "the spec lists no absolute server URL; set `client.default_base_url` in the provider settings",
+                );
+                String::new()
+            }
+        };
+        (default, servers)
+    }
+
+    fn lower_operations(&mut self) -> Vec<Operation> {
+        let mut operations = Vec::new();
+        let mut method_names: BTreeMap<String, String> = BTreeMap::new();
+        let mut operation_ids: BTreeMap<String, String> = BTreeMap::new();
+        for (path, item) in &self.document.paths.paths {
+            let path_at = pointer("#/paths", &[path]);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { reference } => {
+                    self.diagnostics.error(
+                        Location::Pointer(path_at),
+                        format!("path items given by `$ref: {reference}` are not supported; inline the path item"),
+                    );
+                    continue;
+                }
+            };
+            for (method, operation) in item.iter() {
+                let at = pointer(&path_at, &[method]);
+                let http_method = method.to_ascii_uppercase();
+                let id = operation.operation_id.clone().unwrap_or_else(|| format!("{http_method} {path}"));
+                if let Some(first) = operation_ids.insert(id.clone(), at.clone()) {
+                    self.diagnostics.error(
+                        Location::Operation { operation: id.clone(), pointer: at.clone() },
+                        format!("operationId `{id}` is used twice, here and at {first}; operationIds must be unique"),
+                    );
+                    continue;
+                }
+                let method_name = match self.settings.operations.get(&id).and_then(|o| o.method_name.clone()) {
+                    Some(name) => naming::snake_ident(&name),
+                    None => naming::method_name(operation.operation_id.as_deref(), method, path),
+                };
+                if let Some(other) = method_names.insert(method_name.clone(), id.clone()) {
+                    self.diagnostics.error(
+                        Location::Operation { operation: id.clone(), pointer: at.clone() },
+                        format!(
+                            "method name `{method_name}` is derived for both `{other}` and `{id}`; set `operations.\"{id}\".method_name` in the provider settings"
+                        ),
+                    );
+                    continue;
+                }
+                let context = OperationContext { id, at, path, http_method, method_name };
+                if let Some(lowered) = self.lower_operation(&context, &item.parameters, operation) {
+                    operations.push(lowered);
+                }
+            }
+        }
+        operations
+    }
+
+    fn lower_operation(
+        &mut self,
+        context: &OperationContext<'_>,
+        path_level_parameters: &[ReferenceOr<Parameter>],
+        operation: &openapiv3::Operation,
+    ) -> Option<Operation> {
+        let type_base = naming::type_ident(&context.method_name);
+        let mut auth = self.operation_auth(context, operation);
+
+        // Operation-level parameters override path-level ones with the same name and location.
+        let mut parameters: Vec<(String, Parameter)> = Vec::new();
+        let levels = [
+            (path_level_parameters, pointer("#/paths", &[context.path])),
+            (&operation.parameters[..], context.at.clone()),
+        ];
+        for (level, base) in levels {
+            for (index, parameter) in level.iter().enumerate() {
+                let at = pointer(&base, &["parameters", &index.to_string()]);
+                let Some(parameter) = self.resolve_parameter(parameter, context, &at) else { continue };
+                let key = (parameter.parameter_data_ref().name.clone(), location_name(&parameter));
+                parameters.retain(|(_, p)| (p.parameter_data_ref().name.clone(), location_name(p)) != key);
+                parameters.push((at, parameter));
+            }
+        }
+
+        let mut path_params = Vec::new();
+        let mut params = Vec::new();
+        let mut taken_args: BTreeSet<String> = ["params", "body"].iter().map(|s| (*s).to_owned()).collect();
+        let mut taken_fields = BTreeSet::new();
+        for (at, parameter) in &parameters {
+            let data = parameter.parameter_data_ref();
+            let location = match parameter {
+                Parameter::Path { .. } => ParamLocation::Path,
+                Parameter::Query { .. } => ParamLocation::Query,
+                Parameter::Header { .. } => {
+                    let credential = self.settings.client.api_key_header_parameter.as_deref();
+                    if credential.is_some_and(|name| name.eq_ignore_ascii_case(&data.name)) {
+                        auth = Some(AuthScheme::Header(data.name.clone()));
+                        continue;
+                    }
+                    ParamLocation::Header
+                }
+                Parameter::Cookie { .. } => {
+                    self.diagnostics.error(
+                        Location::Operation { operation: context.id.clone(), pointer: at.clone() },
+                        format!("cookie parameter `{}` is not supported", data.name),
+                    );
+                    continue;
+                }
+            };
+            let Some(mut param) = self.lower_parameter(data, location, context, &type_base, at) else { continue };
+            if location == ParamLocation::Path {
+                param.rust_name = naming::unique(param.rust_name, &mut taken_args);
+                path_params.push(param);
+            } else {
+                param.rust_name = naming::unique(param.rust_name, &mut taken_fields);
+                params.push(param);
+            }
+        }
+        self.check_path_template(context, &path_params);
+
+        let params_type = (!params.is_empty()).then(|| {
+            let name = naming::unique(format!("{type_base}Params"), &mut self.taken_type_names);
+            let docs = vec![format!(
+                "Query and header parameters of [`Client::{}`](crate::Client::{}).",
+                context.method_name,
+                naming::unraw(&context.method_name)
+            )];
+            self.define(
+                name.clone(),
+                docs,
+                &context.at,
+                TypeKind::Params(ParamsDef { method_name: context.method_name.clone(), params: params.clone() }),
+            );
+            name
+        });
+
+        let body = operation.request_body.as_ref().and_then(|body| self.lower_body(body, context, &type_base));
+        let (success, errors) = self.lower_responses(&operation.responses, context, &type_base);
+        let errors_type = (!errors.is_empty()).then(|| {
+            let name = naming::unique(format!("{type_base}Error"), &mut self.taken_type_names);
+            let docs = vec![format!(
+                "The error responses documented for [`Client::{}`](crate::Client::{}), one variant per status.",
+                context.method_name,
+                naming::unraw(&context.method_name)
+            )];
+            self.define(
+                name.clone(),
+                docs,
+                &context.at,
+                TypeKind::Errors(ErrorsDef { method_name: context.method_name.clone(), variants: errors }),
+            );
+            name
+        });
+
+        let mut docs = Vec::new();
+        if let Some(summary) = &operation.summary {
+            docs.extend(docs::paragraphs(summary));
+        }
+        if let Some(description) =
+            operation.description.as_ref().filter(|d| Some(d.trim()) != operation.summary.as_deref().map(str::trim))
+        {
+            docs.extend(docs::paragraphs(description));
+        }
+        Some(Operation {
+            id: context.id.clone(),
+            method_name: context.method_name.clone(),
+            http_method: context.http_method.clone(),
+            path: context.path.to_owned(),
+            docs,
+            deprecated: operation.deprecated,
+            path_params,
+            params_type,
+            params,
+            body,
+            success,
+            errors_type,
+            auth,
+        })
+    }
+
+    fn resolve_parameter(
+        &mut self,
+        parameter: &ReferenceOr<Parameter>,
+        context: &OperationContext<'_>,
+        at: &str,
+    ) -> Option<Parameter> {
+        match parameter {
+            ReferenceOr::Item(parameter) => Some(parameter.clone()),
+            ReferenceOr::Reference { reference } => {
+                let found = reference
+                    .strip_prefix("#/components/parameters/")
+                    .and_then(|name| self.document.components.as_ref()?.parameters.get(name));
+                match found {
+                    Some(ReferenceOr::Item(parameter)) => Some(parameter.clone()),
+                    _ => {
+                        self.diagnostics.error(
+                            Location::Operation { operation: context.id.clone(), pointer: at.to_owned() },
+                            format!("`$ref: {reference}` does not point at a parameter in `#/components/parameters`"),
+                        );
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    fn lower_parameter(
+        &mut self,
+        data: &ParameterData,
+        location: ParamLocation,
+        context: &OperationContext<'_>,
+        type_base: &str,
+        at: &str,
+    ) -> Option<Param> {
+        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+            self.diagnostics.error(
+                Location::Operation { operation: context.id.clone(), pointer: at.to_owned() },
+                format!("parameter `{}` is described with `content`; only `schema` is supported", data.name),
+            );
+            return None;
+        };
+        let schema_at = pointer(at, &["schema"]);
+        let hint = Hint::Derived(format!("{type_base}{}", naming::type_ident(&data.name)));
+        let lowered = self.lower_schema(schema, &hint, &schema_at);
+        let scalar = |ty: &TypeRef| {
+            matches!(ty, TypeRef::String | TypeRef::Bool | TypeRef::Integer(_) | TypeRef::Float(_))
+                || matches!(ty, TypeRef::Named(name) if matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Enum(_))))
+        };
+        let supported = match (&lowered.ty, location) {
+            (TypeRef::Array(item), ParamLocation::Query) => scalar(item),
+            (ty, _) => scalar(ty),
+        };
+        if !supported {
+            self.diagnostics.error(
+                Location::Operation { operation: context.id.clone(), pointer: schema_at },
+                format!("parameter `{}` has a type that cannot be sent in the {}; only scalars (and arrays of scalars in the query) are supported", data.name, location_label(location)),
+            );
+            return None;
+        }
+        let mut docs = Vec::new();
+        if let Some(description) = &data.description {
+            docs.extend(docs::paragraphs(description));
+        }
+        let mut bounds = Bounds::default();
+        let mut example = data.example.clone();
+        if let ReferenceOr::Item(schema) = schema {
+            example = example.or_else(|| schema.schema_data.example.clone());
+            let mut schema_docs = schema_docs(&schema.schema_data, &data.name);
+            if data.description.is_some() {
+                schema_docs.retain(|p| p.starts_with("Defaults to") || p.starts_with("Example:"));
+            }
+            docs.extend(schema_docs);
+            if let openapiv3::SchemaKind::Type(Type::Integer(integer)) = &schema.schema_kind {
+                bounds.minimum = integer.minimum.map(|m| (Value::from(m), integer.exclusive_minimum));
+                bounds.maximum = integer.maximum.map(|m| (Value::from(m), integer.exclusive_maximum));
+            }
+            if let openapiv3::SchemaKind::Type(Type::Number(number)) = &schema.schema_kind {
+                bounds.minimum = number.minimum.map(|m| (Value::from(m), number.exclusive_minimum));
+                bounds.maximum = number.maximum.map(|m| (Value::from(m), number.exclusive_maximum));
+            }
+        }
+        if let Some(text) = bounds_doc(&bounds) {
+            docs.push(text);
+        }
+        Some(Param {
+            rust_name: naming::snake_ident(&data.name),
+            wire_name: data.name.clone(),
+            location,
+            ty: lowered.ty,
+            required: data.required || location == ParamLocation::Path,
+            docs,
+            bounds,
+            example,
+        })
+    }
+
+    fn check_path_template(&mut self, context: &OperationContext<'_>, path_params: &[Param]) {
+        let placeholders: Vec<&str> =
+            context.path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect();
+        for placeholder in &placeholders {
+            if !path_params.iter().any(|p| p.wire_name == *placeholder) {
+                self.diagnostics.error(
+                    Location::Operation { operation: context.id.clone(), pointer: context.at.clone() },
+                    format!("the path has a `{{{placeholder}}}` placeholder but no path parameter of that name"),
+                );
+            }
+        }
+        for param in path_params {
+            if !placeholders.contains(&param.wire_name.as_str()) {
+                self.diagnostics.error(
+                    Location::Operation { operation: context.id.clone(), pointer: context.at.clone() },
+                    format!(
+                        "path parameter `{}` has no `{{{}}}` placeholder in the path",
+                        param.wire_name, param.wire_name
+                    ),
+                );
+            }
+        }
+    }
+
+    fn lower_body(
+        &mut self,
+        body: &ReferenceOr<RequestBody>,
+        context: &OperationContext<'_>,
+        type_base: &str,
+    ) -> Option<Body> {
+        let at = pointer(&context.at, &["requestBody"]);
+        let body = match body {
+            ReferenceOr::Item(body) => body.clone(),
+            ReferenceOr::Reference { reference } => {
+                let found = reference
+                    .strip_prefix("#/components/requestBodies/")
+                    .and_then(|name| self.document.components.as_ref()?.request_bodies.get(name));
+                match found {
+                    Some(ReferenceOr::Item(body)) => body.clone(),
+                    _ => {
+                        self.diagnostics.error(
+                            Location::Operation { operation: context.id.clone(), pointer: at },
+                            format!(
+                                "`$ref: {reference}` does not point at a request body in `#/components/requestBodies`"
+                            ),
+                        );
+                        return None;
+                    }
+                }
+            }
+        };
+        if body.content.is_empty() {
+            return None;
+        }
+        let Some((media_type, content)) = body.content.iter().find(|(media, _)| is_json(media)) else {
+            let media: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            self.diagnostics.error(
+                Location::Operation { operation: context.id.clone(), pointer: at },
+                format!("request bodies of type {} are not supported yet; only JSON bodies are", media.join(", ")),
+            );
+            return None;
+        };
+        let ty = match &content.schema {
+            Some(schema) => {
+                let schema_at = pointer(&at, &["content", media_type, "schema"]);
+                self.lower_schema(schema, &Hint::Derived(format!("{type_base}Request")), &schema_at).ty
+            }
+            None => TypeRef::Json,
+        };
+        Some(Body { ty, required: body.required })
+    }
+
+    fn lower_responses(
+        &mut self,
+        responses: &openapiv3::Responses,
+        context: &OperationContext<'_>,
+        type_base: &str,
+    ) -> (Success, Vec<ErrorVariant>) {
+        let mut entries: Vec<(StatusMatch, String, &ReferenceOr<Response>)> = responses
+            .responses
+            .iter()
+            .map(|(status, response)| match status {
+                StatusCode::Code(code) => (StatusMatch::Code(*code), code.to_string(), response),
+                StatusCode::Range(range) => (StatusMatch::Range(*range), format!("{range}XX"), response),
+            })
+            .collect();
+        if let Some(default) = &responses.default {
+            entries.push((StatusMatch::Default, "default".to_owned(), default));
+        }
+        let is_success = |status: &StatusMatch| match status {
+            StatusMatch::Code(code) => (200..300).contains(code),
+            StatusMatch::Range(range) => *range == 2,
+            StatusMatch::Default => false,
+        };
+        let success_entry = entries.iter().find(|(status, _, _)| is_success(status)).or_else(|| {
+            entries.iter().find(|(status, _, _)| {
+                *status == StatusMatch::Default && !entries.iter().any(|(s, _, _)| is_success(s))
+            })
+        });
+        let success_key = success_entry.map(|(status, _, _)| *status);
+        let success = match success_entry {
+            Some((_, key, response)) => {
+                let ty = self.response_body(response, context, &format!("{type_base}Response"), key);
+                Success { ty }
+            }
+            None => Success { ty: None },
+        };
+
+        let mut errors = Vec::new();
+        let mut taken = BTreeSet::new();
+        let mut error_entries: Vec<_> = entries
+            .iter()
+            .filter(|(status, _, _)| Some(*status) != success_key && !is_success(status))
+            .filter(|(status, _, _)| {
+                !matches!(status, StatusMatch::Code(code) if *code < 400)
+                    && *status != StatusMatch::Range(1)
+                    && *status != StatusMatch::Range(3)
+            })
+            .collect();
+        error_entries.sort_by_key(|(status, _, _)| *status);
+        for (status, key, response) in error_entries {
+            let variant = match status {
+                StatusMatch::Code(code) => http::StatusCode::from_u16(*code)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .map_or_else(|| format!("Status{code}"), naming::type_ident),
+                StatusMatch::Range(4) => "ClientError".to_owned(),
+                StatusMatch::Range(5) => "ServerError".to_owned(),
+                StatusMatch::Range(range) => format!("Status{range}xx"),
+                StatusMatch::Default => "Other".to_owned(),
+            };
+            let rust_name = naming::unique(variant, &mut taken);
+            let ty = self.response_body(response, context, &format!("{type_base}{rust_name}Body"), key);
+            let description = self.response_description(response);
+            let status_text = match status {
+                StatusMatch::Code(code) => format!("`{code}`"),
+                StatusMatch::Range(range) => format!("`{range}XX`"),
+                StatusMatch::Default => "Any other status".to_owned(),
+            };
+            let docs = match description {
+                Some(description) if !description.trim().is_empty() => {
+                    let mut paragraphs = docs::paragraphs(&description);
+                    paragraphs[0] = format!("{status_text}: {}", paragraphs[0]);
+                    paragraphs
+                }
+                _ => vec![status_text],
+            };
+            errors.push(ErrorVariant { rust_name, status: *status, ty, docs });
+        }
+        (Success { ..success }, errors)
+    }
+
+    fn resolve_response<'r>(&self, response: &'r ReferenceOr<Response>) -> Option<&'r Response>
+    where
+        Self: 'r,
+    {
+        match response {
+            ReferenceOr::Item(response) => Some(response),
+            ReferenceOr::Reference { .. } => None,
+        }
+    }
+
+    fn response_description(&self, response: &ReferenceOr<Response>) -> Option<String> {
+        match response {
+            ReferenceOr::Item(response) => Some(response.description.clone()),
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/responses/")
+                .and_then(|name| self.document.components.as_ref()?.responses.get(name))
+                .and_then(|r| r.as_item())
+                .map(|r| r.description.clone()),
+        }
+    }
+
+    fn response_body(
+        &mut self,
+        response: &ReferenceOr<Response>,
+        context: &OperationContext<'_>,
+        name: &str,
+        key: &str,
+    ) -> Option<TypeRef> {
+        let at = pointer(&context.at, &["responses", key]);
+        let response = match self.resolve_response(response) {
+            Some(response) => response.clone(),
+            None => {
+                let ReferenceOr::Reference { reference } = response else { return None };
+                let found = reference
+                    .strip_prefix("#/components/responses/")
+                    .and_then(|name| self.document.components.as_ref()?.responses.get(name))
+                    .and_then(|r| r.as_item())
+                    .cloned();
+                match found {
+                    Some(response) => response,
+                    None => {
+                        self.diagnostics.error(
+                            Location::Operation { operation: context.id.clone(), pointer: at },
+                            format!("`$ref: {reference}` does not point at a response in `#/components/responses`"),
+                        );
+                        return None;
+                    }
+                }
+            }
+        };
+        if response.content.is_empty() {
+            return None;
+        }
+        let Some((media_type, content)) = response.content.iter().find(|(media, _)| is_json(media)) else {
+            let media: Vec<&str> = response.content.keys().map(String::as_str).collect();
+            self.diagnostics.error(
+                Location::Operation { operation: context.id.clone(), pointer: at },
+                format!("responses of type {} are not supported yet; only JSON responses are", media.join(", ")),
+            );
+            return None;
+        };
+        let schema_at = pointer(&at, &["content", media_type, "schema"]);
+        let ty = match &content.schema {
+            Some(schema) => {
+                let lowered = self.lower_schema(schema, &Hint::Derived(name.to_owned()), &schema_at);
+                if lowered.nullable { TypeRef::Option(Box::new(lowered.ty)) } else { lowered.ty }
+            }
+            None => TypeRef::Json,
+        };
+        Some(ty)
+    }
+
+    fn operation_auth(
+        &mut self,
+        context: &OperationContext<'_>,
+        operation: &openapiv3::Operation,
+    ) -> Option<AuthScheme> {
+        let requirements = operation.security.as_ref().or(self.document.security.as_ref())?;
+        let requirement = requirements.iter().find(|r| !r.is_empty())?;
+        if requirement.len() > 1 {
+            self.diagnostics.error(
+                Location::Operation { operation: context.id.clone(), pointer: pointer(&context.at, &["security"]) },
+                "a security requirement that combines several schemes at once is not supported yet",
+            );
+            return None;
+        }
+        let scheme_name = requirement.keys().next()?;
+        let scheme = self
+            .document
+            .components
+            .as_ref()
+            .and_then(|c| c.security_schemes.get(scheme_name))
+            .and_then(ReferenceOr::as_item);
+        let location = Location::Pointer(pointer("#/components/securitySchemes", &[scheme_name]));
+        match scheme {
+            Some(SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name, .. }) => {
+                Some(AuthScheme::Header(name.clone()))
+            }
+            Some(SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Query, name, .. }) => {
+                Some(AuthScheme::Query(name.clone()))
+            }
+            Some(SecurityScheme::HTTP { scheme, .. }) if scheme.eq_ignore_ascii_case("bearer") => {
+                Some(AuthScheme::Bearer)
+            }
+            Some(SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. }) => Some(AuthScheme::Bearer),
+            Some(_) => {
+                self.diagnostics.error(location, format!("security scheme `{scheme_name}` is not supported yet (cookie API keys and HTTP schemes other than bearer)"));
+                None
+            }
+            None => {
+                self.diagnostics.error(
+                    Location::Operation { operation: context.id.clone(), pointer: pointer(&context.at, &["security"]) },
+                    format!("security scheme `{scheme_name}` is not defined in `#/components/securitySchemes`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Gives every type and field that the spec left undocumented a doc line saying where it
+    /// comes from, so generated crates pass `missing_docs`.
+    fn fill_missing_docs(&mut self, operations: &[Operation]) {
+        for def in self.types.values_mut() {
+            if def.docs.is_empty() {
+                def.docs.push(origin_doc(&def.origin, operations));
+            }
+            if let TypeKind::Struct(def) = &mut def.kind {
+                for field in &mut def.fields {
+                    if field.docs.is_empty() {
+                        field.docs.push(format!("The `{}` property.", field.wire_name));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Turns the fields named in `secret_fields` into `Secret`s.
+    fn apply_secret_fields(&mut self) {
+        for entry in &self.settings.secret_fields {
+            let Some((type_name, field_name)) = entry.split_once('.') else {
+                self.diagnostics.error(
+                    Location::File,
+                    format!("provider settings: secret field `{entry}` must be written `TypeName.fieldName`"),
+                );
+                continue;
+            };
+            let field = match self.types.get_mut(type_name).map(|t| &mut t.kind) {
+                Some(TypeKind::Struct(def)) => def.fields.iter_mut().find(|f| f.wire_name == field_name),
+                _ => None,
+            };
+            match field {
+                Some(field) if field.ty == TypeRef::String => field.ty = TypeRef::Secret,
+                Some(_) => self.diagnostics.error(Location::File, format!("provider settings: secret field `{entry}` is not a string")),
+                None => self.diagnostics.error(
+                    Location::File,
+                    format!("provider settings: secret field `{entry}` names no field of a generated struct (use the Rust type name and the wire field name)"),
+                ),
+            }
+        }
+    }
+}
+
+/// A doc line for a type the spec did not document, from where its schema is.
+fn origin_doc(origin: &str, operations: &[Operation]) -> String {
+    if let Some(name) = origin.strip_prefix("#/components/schemas/") {
+        return format!("The `{}` schema.", name.replace("~1", "/").replace("~0", "~"));
+    }
+    let operation = operations
+        .iter()
+        .filter(|op| origin.starts_with(&pointer("#/paths", &[&op.path, &op.http_method.to_ascii_lowercase()])))
+        .max_by_key(|op| op.path.len());
+    let Some(operation) = operation else { return "A schema of the API.".to_owned() };
+    let method = naming::unraw(&operation.method_name);
+    let link = format!("[`Client::{method}`](crate::Client::{method})");
+    let property =
+        origin.rsplit_once("/properties/").map(|(_, name)| name.split('/').next().unwrap_or(name).to_owned());
+    let part = if origin.contains("/requestBody/") { "request body" } else { "response body" };
+    match property {
+        Some(property) => format!("The `{property}` object in the {part} of {link}."),
+        None => format!("The {part} of {link}."),
+    }
+}
+
+/// What an operation is called and where it is, for naming and messages.
+struct OperationContext<'a> {
+    id: String,
+    at: String,
+    path: &'a str,
+    http_method: String,
+    method_name: String,
+}
+
+fn location_name(parameter: &Parameter) -> &'static str {
+    match parameter {
+        Parameter::Query { .. } => "query",
+        Parameter::Header { .. } => "header",
+        Parameter::Path { .. } => "path",
+        Parameter::Cookie { .. } => "cookie",
+    }
+}
+
+fn location_label(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query string",
+        ParamLocation::Header => "headers",
+    }
+}
+
+/// `application/json`, `application/json; charset=utf-8` and vendor `+json` types.
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+fn bounds_doc(bounds: &Bounds) -> Option<String> {
+    let text = match (&bounds.minimum, &bounds.maximum) {
+        (Some((min, false)), Some((max, false))) => format!("Must be between {min} and {max} (inclusive)."),
+        (Some((min, min_exclusive)), Some((max, max_exclusive))) => format!(
+            "Must be {} {min} and {} {max}.",
+            if *min_exclusive { "greater than" } else { "at least" },
+            if *max_exclusive { "less than" } else { "at most" }
+        ),
+        (Some((min, exclusive)), None) => {
+            format!("Must be {} {min}.", if *exclusive { "greater than" } else { "at least" })
+        }
+        (None, Some((max, exclusive))) => {
+            format!("Must be {} {max}.", if *exclusive { "less than" } else { "at most" })
+        }
+        (None, None) => return None,
+    };
+    Some(format!("{text} Checked before the request is sent."))
+}

@@ -1,0 +1,444 @@
+//! Schemas to types: every typing decision for values (optional, nullable, unions, maps,
+//! free-form values, inline objects and their names) is made here.
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData, SchemaKind, Type,
+    VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use super::Lowerer;
+use crate::diagnostics::{Location, pointer};
+use crate::docs;
+use crate::ir::{
+    EnumDef, EnumVariant, Field, FloatKind, IntegerKind, StructDef, TypeKind, TypeRef, UnionDef, UnionVariant,
+};
+use crate::naming;
+
+/// How the type for a schema is named if it needs a name.
+#[derive(Debug, Clone)]
+pub(crate) enum Hint {
+    /// A component schema: exactly this (already reserved) Rust name.
+    Exact(String),
+    /// An inline schema: this name, made unique.
+    Derived(String),
+}
+
+impl Hint {
+    fn base(&self) -> &str {
+        match self {
+            Self::Exact(name) | Self::Derived(name) => name,
+        }
+    }
+
+    /// The hint for a schema nested inside this one.
+    pub(crate) fn child(&self, suffix: &str) -> Self {
+        Self::Derived(format!("{}{}", self.base(), naming::type_ident(suffix)))
+    }
+}
+
+/// A lowered schema: its type, and whether `null` is allowed.
+#[derive(Debug, Clone)]
+pub(crate) struct Lowered {
+    pub(crate) ty: TypeRef,
+    pub(crate) nullable: bool,
+}
+
+impl Lowered {
+    fn plain(ty: TypeRef) -> Self {
+        Self { ty, nullable: false }
+    }
+}
+
+impl Lowerer<'_> {
+    /// Lowers a schema that may be a reference.
+    pub(crate) fn lower_schema(&mut self, schema: &ReferenceOr<Schema>, hint: &Hint, at: &str) -> Lowered {
+        match schema {
+            ReferenceOr::Reference { reference } => self.lower_reference(reference, at),
+            ReferenceOr::Item(schema) => self.lower_inline(schema, hint, at),
+        }
+    }
+
+    /// Lowers a boxed schema (object properties and array items are boxed in `openapiv3`).
+    pub(crate) fn lower_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, hint: &Hint, at: &str) -> Lowered {
+        match schema {
+            ReferenceOr::Reference { reference } => self.lower_reference(reference, at),
+            ReferenceOr::Item(schema) => self.lower_inline(schema, hint, at),
+        }
+    }
+
+    fn lower_reference(&mut self, reference: &str, at: &str) -> Lowered {
+        match self.resolve_schema_name(reference, at) {
+            Some(schema_name) => Lowered {
+                ty: TypeRef::Named(self.component_names[&schema_name].clone()),
+                nullable: self.nullable_components.contains(&schema_name),
+            },
+            None => Lowered::plain(TypeRef::Json),
+        }
+    }
+
+    /// The component schema a `$ref` points at, or an error at `at`.
+    pub(crate) fn resolve_schema_name(&mut self, reference: &str, at: &str) -> Option<String> {
+        let Some(name) = reference.strip_prefix("#/components/schemas/") else {
+            let message = if reference.starts_with('#') {
+                format!(
+                    "`$ref: {reference}` points outside `#/components/schemas`; only references to component schemas are supported here"
+                )
+            } else {
+                format!("`$ref: {reference}` is an external reference; bundle the spec into one file first")
+            };
+            self.diagnostics.error(Location::Pointer(at.to_owned()), message);
+            return None;
+        };
+        let name = name.replace("~1", "/").replace("~0", "~");
+        if self.component_names.contains_key(&name) {
+            Some(name)
+        } else {
+            self.diagnostics.error(
+                Location::Pointer(at.to_owned()),
+                format!("`$ref: {reference}` points at a schema that does not exist"),
+            );
+            None
+        }
+    }
+
+    /// The component schema behind a reference, for `allOf` merging.
+    fn component_schema(&self, name: &str) -> Option<&ReferenceOr<Schema>> {
+        self.document.components.as_ref()?.schemas.get(name)
+    }
+
+    pub(crate) fn lower_inline(&mut self, schema: &Schema, hint: &Hint, at: &str) -> Lowered {
+        let data = &schema.schema_data;
+        let nullable = data.nullable;
+        let ty = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                let values: Vec<&str> = string.enumeration.iter().flatten().map(String::as_str).collect();
+                if values.is_empty() { TypeRef::String } else { self.define_enum(&values, data, hint, at) }
+            }
+            SchemaKind::Type(Type::Integer(integer)) => TypeRef::Integer(integer_kind(&integer.format)),
+            SchemaKind::Type(Type::Number(number)) => TypeRef::Float(float_kind(&number.format)),
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+            SchemaKind::Type(Type::Object(object)) => self.lower_object(
+                &object.properties,
+                &object.required,
+                object.additional_properties.as_ref(),
+                data,
+                hint,
+                at,
+            ),
+            SchemaKind::Type(Type::Array(array)) => self.lower_array(array.items.as_ref(), hint, at),
+            SchemaKind::OneOf { one_of } => return self.lower_union(one_of, data, hint, &pointer(at, &["oneOf"])),
+            SchemaKind::AnyOf { any_of } => return self.lower_union(any_of, data, hint, &pointer(at, &["anyOf"])),
+            SchemaKind::AllOf { all_of } => return self.lower_all_of(all_of, data, hint, at),
+            SchemaKind::Not { .. } => {
+                self.diagnostics.error(
+                    Location::Pointer(at.to_owned()),
+                    "`not` schemas are not supported: Rust types cannot express \"anything except\"",
+                );
+                TypeRef::Json
+            }
+            SchemaKind::Any(any) => return self.lower_any(any, data, hint, at),
+        };
+        Lowered { ty, nullable }
+    }
+
+    fn lower_array(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, hint: &Hint, at: &str) -> TypeRef {
+        let item = match items {
+            Some(items) => self.lower_boxed(items, &hint.child("Item"), &pointer(at, &["items"])),
+            None => Lowered::plain(TypeRef::Json),
+        };
+        TypeRef::Array(Box::new(option_if(item)))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn lower_object(
+        &mut self,
+        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        data: &SchemaData,
+        hint: &Hint,
+        at: &str,
+    ) -> TypeRef {
+        if properties.is_empty() {
+            return match additional {
+                Some(AdditionalProperties::Schema(value)) => {
+                    let value = self.lower_schema(value, &hint.child("Value"), &pointer(at, &["additionalProperties"]));
+                    TypeRef::Map(Box::new(option_if(value)))
+                }
+                _ => TypeRef::JsonObject,
+            };
+        }
+        if let Some(AdditionalProperties::Schema(_)) = additional {
+            self.diagnostics.warning(
+                Location::Pointer(pointer(at, &["additionalProperties"])),
+                "typed `additionalProperties` beside `properties` is not generated yet; extra keys are ignored when decoding",
+            );
+        }
+        let name = self.type_name(hint);
+        let struct_hint = Hint::Exact(name.clone());
+        let mut taken = std::collections::BTreeSet::new();
+        let fields = properties
+            .iter()
+            .map(|(wire_name, property)| {
+                let property_at = pointer(at, &["properties", wire_name]);
+                let lowered = self.lower_boxed(property, &struct_hint.child(wire_name), &property_at);
+                let property_data = match property {
+                    ReferenceOr::Item(schema) => Some(&schema.schema_data),
+                    ReferenceOr::Reference { .. } => None,
+                };
+                Field {
+                    rust_name: naming::unique(naming::snake_ident(wire_name), &mut taken),
+                    wire_name: wire_name.clone(),
+                    ty: lowered.ty,
+                    required: required.contains(wire_name),
+                    nullable: lowered.nullable,
+                    docs: property_data.map(|d| schema_docs(d, wire_name)).unwrap_or_default(),
+                    deprecated: property_data.is_some_and(|d| d.deprecated),
+                }
+            })
+            .collect();
+        self.define(name, type_docs(data), at, TypeKind::Struct(StructDef { fields }))
+    }
+
+    fn lower_union(&mut self, members: &[ReferenceOr<Schema>], data: &SchemaData, hint: &Hint, at: &str) -> Lowered {
+        if members.len() == 1 {
+            let mut lowered = self.lower_schema(&members[0], hint, &pointer(at, &["0"]));
+            lowered.nullable |= data.nullable;
+            return lowered;
+        }
+        if data.discriminator.is_some() {
+            self.diagnostics.warning(
+                Location::Pointer(at.to_owned()),
+                "the discriminator is not used yet: variants are told apart by trying each in order",
+            );
+        }
+        let name = self.type_name(hint);
+        let union_hint = Hint::Exact(name.clone());
+        let mut nullable = data.nullable;
+        let mut variants: Vec<(u8, TypeRef)> = Vec::new();
+        for (index, member) in members.iter().enumerate() {
+            let member_hint = match member {
+                ReferenceOr::Item(schema) => match &schema.schema_data.title {
+                    Some(title) => union_hint.child(title),
+                    None => union_hint.child(&format!("Variant{}", index + 1)),
+                },
+                ReferenceOr::Reference { .. } => union_hint.child("Variant"),
+            };
+            let lowered = self.lower_schema(member, &member_hint, &pointer(at, &[&index.to_string()]));
+            nullable |= lowered.nullable;
+            variants.push((try_order(&lowered.ty), lowered.ty));
+        }
+        // serde tries untagged variants in order: the most specific shapes go first.
+        variants.sort_by_key(|(rank, _)| *rank);
+        let mut taken = std::collections::BTreeSet::new();
+        let variants = variants
+            .into_iter()
+            .map(|(_, ty)| UnionVariant { rust_name: naming::unique(variant_name(&ty), &mut taken), ty })
+            .collect();
+        let ty = self.define(name, type_docs(data), at, TypeKind::Union(UnionDef { variants }));
+        Lowered { ty, nullable }
+    }
+
+    fn lower_all_of(&mut self, members: &[ReferenceOr<Schema>], data: &SchemaData, hint: &Hint, at: &str) -> Lowered {
+        if members.len() == 1 {
+            let mut lowered = self.lower_schema(&members[0], hint, &pointer(at, &["allOf", "0"]));
+            lowered.nullable |= data.nullable;
+            return lowered;
+        }
+        // Several members: merge their properties into one struct.
+        let mut properties = IndexMap::new();
+        let mut required = Vec::new();
+        for (index, member) in members.iter().enumerate() {
+            let member_at = pointer(at, &["allOf", &index.to_string()]);
+            let schema = match member {
+                ReferenceOr::Reference { reference } => {
+                    let Some(name) = self.resolve_schema_name(reference, &member_at) else { continue };
+                    match self.component_schema(&name) {
+                        Some(ReferenceOr::Item(schema)) => schema.clone(),
+                        _ => {
+                            self.diagnostics.error(
+                                Location::Pointer(member_at),
+                                "`allOf` member is a reference to a reference; not supported",
+                            );
+                            continue;
+                        }
+                    }
+                }
+                ReferenceOr::Item(schema) => schema.clone(),
+            };
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => {
+                    properties.extend(object.properties.clone());
+                    required.extend(object.required.clone());
+                }
+                SchemaKind::Any(any) if !any.properties.is_empty() => {
+                    properties.extend(any.properties.clone());
+                    required.extend(any.required.clone());
+                }
+                _ => self.diagnostics.error(
+                    Location::Pointer(member_at),
+                    "`allOf` with more than one member is supported only when every member is an object",
+                ),
+            }
+        }
+        let ty = self.lower_object(&properties, &required, None, data, hint, at);
+        Lowered { ty, nullable: data.nullable }
+    }
+
+    /// Schemas `openapiv3` could not classify: no `type`, or keywords that do not match it.
+    fn lower_any(&mut self, any: &AnySchema, data: &SchemaData, hint: &Hint, at: &str) -> Lowered {
+        let nullable = data.nullable;
+        if data.extensions.get("x-null") == Some(&Value::Bool(true)) {
+            return Lowered { ty: TypeRef::Unit, nullable: false };
+        }
+        let typ = any.typ.as_deref();
+        let ty = if typ == Some("object") || !any.properties.is_empty() {
+            if any.all_of.is_empty() {
+                self.lower_object(&any.properties, &any.required, any.additional_properties.as_ref(), data, hint, at)
+            } else {
+                // `properties` beside `allOf`: merge them all.
+                let mut members = any.all_of.clone();
+                let own = Schema {
+                    schema_data: SchemaData::default(),
+                    schema_kind: SchemaKind::Type(Type::Object(openapiv3::ObjectType {
+                        properties: any.properties.clone(),
+                        required: any.required.clone(),
+                        ..Default::default()
+                    })),
+                };
+                members.push(ReferenceOr::Item(own));
+                return self.lower_all_of(&members, data, hint, at);
+            }
+        } else if typ == Some("array") || any.items.is_some() {
+            self.lower_array(any.items.as_ref(), hint, at)
+        } else if typ == Some("string")
+            || (typ.is_none() && !any.enumeration.is_empty() && any.enumeration.iter().all(Value::is_string))
+        {
+            let values: Vec<&str> = any.enumeration.iter().filter_map(Value::as_str).collect();
+            if values.is_empty() { TypeRef::String } else { self.define_enum(&values, data, hint, at) }
+        } else if typ == Some("integer") {
+            TypeRef::Integer(IntegerKind::I64)
+        } else if typ == Some("number") {
+            TypeRef::Float(FloatKind::F64)
+        } else if typ == Some("boolean") {
+            TypeRef::Bool
+        } else if typ.is_none() && any.additional_properties.is_some() {
+            self.lower_object(&any.properties, &any.required, any.additional_properties.as_ref(), data, hint, at)
+        } else if let (None, false) = (typ, any.one_of.is_empty() && any.any_of.is_empty()) {
+            let members = if any.one_of.is_empty() { &any.any_of } else { &any.one_of };
+            return self.lower_union(members, data, hint, at);
+        } else if typ.is_none() && any.enumeration.is_empty() && any.all_of.is_empty() {
+            // No constraints at all: any JSON value.
+            TypeRef::Json
+        } else {
+            self.diagnostics.warning(
+                Location::Pointer(at.to_owned()),
+                "this schema's keywords do not describe one Rust type; it is generated as `serde_json::Value`",
+            );
+            TypeRef::Json
+        };
+        Lowered { ty, nullable }
+    }
+
+    fn define_enum(&mut self, values: &[&str], data: &SchemaData, hint: &Hint, at: &str) -> TypeRef {
+        let name = self.type_name(hint);
+        let mut taken = std::collections::BTreeSet::new();
+        let variants = values
+            .iter()
+            .map(|value| EnumVariant {
+                rust_name: naming::unique(naming::type_ident(value), &mut taken),
+                wire_value: (*value).to_owned(),
+            })
+            .collect();
+        self.define(name, type_docs(data), at, TypeKind::Enum(EnumDef { variants }))
+    }
+}
+
+/// `Option<T>` for a nullable value inside a collection.
+fn option_if(lowered: Lowered) -> TypeRef {
+    if lowered.nullable { TypeRef::Option(Box::new(lowered.ty)) } else { lowered.ty }
+}
+
+fn integer_kind(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> IntegerKind {
+    match format {
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => IntegerKind::I32,
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "uint32" || f == "uint16" || f == "uint8" => IntegerKind::U32,
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "uint64" || f == "uint" => IntegerKind::U64,
+        _ => IntegerKind::I64,
+    }
+}
+
+fn float_kind(format: &VariantOrUnknownOrEmpty<NumberFormat>) -> FloatKind {
+    match format {
+        VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => FloatKind::F32,
+        _ => FloatKind::F64,
+    }
+}
+
+/// The order serde should try untagged variants in: primitives that cannot be confused with
+/// each other first, integers before floats (a float variant would swallow `1`), free-form JSON
+/// last (it matches anything).
+fn try_order(ty: &TypeRef) -> u8 {
+    match ty {
+        TypeRef::Unit => 0,
+        TypeRef::Bool => 1,
+        TypeRef::Integer(_) => 2,
+        TypeRef::Float(_) => 3,
+        TypeRef::String | TypeRef::Secret => 4,
+        TypeRef::Named(_) | TypeRef::Array(_) | TypeRef::Option(_) => 5,
+        TypeRef::Map(_) | TypeRef::JsonObject => 6,
+        TypeRef::Json => 9,
+    }
+}
+
+/// A variant name that says what the variant holds.
+fn variant_name(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::String | TypeRef::Secret => "String".into(),
+        TypeRef::Bool => "Boolean".into(),
+        TypeRef::Integer(_) => "Integer".into(),
+        TypeRef::Float(_) => "Number".into(),
+        TypeRef::Json => "Value".into(),
+        TypeRef::JsonObject | TypeRef::Map(_) => "Object".into(),
+        TypeRef::Array(item) => format!("{}List", variant_name(item)),
+        TypeRef::Option(inner) => variant_name(inner),
+        TypeRef::Unit => "Null".into(),
+    }
+}
+
+/// Docs for a named type: its description, else its title unless the title only repeats the
+/// schema's name (FastAPI's `title: TokenRequest`). Types left without docs get one in
+/// [`Lowerer::fill_missing_docs`](super::Lowerer).
+pub(crate) fn type_docs(data: &SchemaData) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(description) = &data.description {
+        out.extend(docs::paragraphs(description));
+    } else if let Some(title) = &data.title {
+        out.extend(docs::paragraphs(title));
+    }
+    if data.deprecated {
+        out.push("Deprecated by the API.".to_owned());
+    }
+    out
+}
+
+/// Docs for a field or parameter: description (or a title that adds something), default and
+/// example.
+pub(crate) fn schema_docs(data: &SchemaData, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(description) = &data.description {
+        out.extend(docs::paragraphs(description));
+    } else if let Some(title) = data.title.as_ref().filter(|t| !naming::title_is_redundant(t, name)) {
+        out.extend(docs::paragraphs(title));
+    }
+    if let Some(default) = &data.default {
+        out.push(format!("Defaults to {} when not set.", docs::code(default)));
+    }
+    if let Some(example) = &data.example {
+        out.push(format!("Example: {}.", docs::code(example)));
+    }
+    out
+}

@@ -1,0 +1,216 @@
+//! Every naming rule in one place: case conversion, keywords, method names from operationIds,
+//! and collision handling. Table-tested below.
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+
+/// Words Rust reserves. A field or parameter with one of these names becomes a raw identifier
+/// (`r#type`), which serde maps back to the plain wire name without a rename.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false", "fn", "for", "gen",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct",
+    "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Splits on anything that is not a letter or digit, so heck sees word boundaries in names like
+/// `ChatMessage-Input` or `lucy-2.5`.
+fn words(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+}
+
+/// `snake_case` for fields, parameters, methods and modules; the result is a valid identifier
+/// (raw, `r#type`, for keywords).
+pub fn snake_ident(name: &str) -> String {
+    let mut snake = words(name).to_snake_case();
+    if snake.is_empty() {
+        snake = "value".to_owned();
+    }
+    if snake.starts_with(|c: char| c.is_ascii_digit()) {
+        snake.insert(0, '_');
+    }
+    escape_keyword(snake)
+}
+
+/// `UpperCamelCase` for types and variants.
+pub fn type_ident(name: &str) -> String {
+    let mut camel = words(name).to_upper_camel_case();
+    if camel.is_empty() {
+        camel = "Value".to_owned();
+    }
+    if camel.starts_with(|c: char| c.is_ascii_digit()) {
+        camel.insert(0, 'V');
+    }
+    if camel == "Self" { "Self_".to_owned() } else { camel }
+}
+
+/// `SHOUTY_SNAKE_CASE` for constants.
+pub fn const_ident(name: &str) -> String {
+    let mut shouty = words(name).to_shouty_snake_case();
+    if shouty.is_empty() {
+        shouty = "VALUE".to_owned();
+    }
+    if shouty.starts_with(|c: char| c.is_ascii_digit()) {
+        shouty.insert(0, '_');
+    }
+    shouty
+}
+
+fn escape_keyword(ident: String) -> String {
+    if NOT_RAW.contains(&ident.as_str()) {
+        format!("{ident}_")
+    } else if KEYWORDS.contains(&ident.as_str()) {
+        format!("r#{ident}")
+    } else {
+        ident
+    }
+}
+
+/// The name without a raw-identifier prefix, as serde sees it.
+pub fn unraw(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// The method name for an operation.
+///
+/// The rule, in order:
+/// 1. A `method_name` override in the provider's settings wins.
+/// 2. An operationId that FastAPI generated (`{function}{path}_{method}` with every non-word
+///    character of the path turned into `_`, such as `create_client_token_v1_client_tokens_post`
+///    for `POST /v1/client/tokens`) loses that machine-made suffix, leaving `create_client_token`.
+/// 3. Any other operationId is converted to snake case (`generateStreamingToken` →
+///    `generate_streaming_token`).
+/// 4. Without an operationId, the name is a verb from the HTTP method (`get`, `create` for
+///    POST, `replace` for PUT, `update` for PATCH, `delete`) followed by the path's literal
+///    segments; a path parameter that follows the last literal segment adds `by_<param>` when a
+///    collection endpoint of the same path would otherwise collide.
+pub fn method_name(operation_id: Option<&str>, http_method: &str, path: &str) -> String {
+    match operation_id {
+        Some(id) => {
+            let stripped = strip_fastapi_suffix(id, http_method, path);
+            snake_ident(stripped.unwrap_or(id))
+        }
+        None => method_name_from_path(http_method, path),
+    }
+}
+
+/// FastAPI's default unique id: `re.sub(r"\W", "_", name + path) + "_" + method`.
+fn strip_fastapi_suffix<'a>(id: &'a str, http_method: &str, path: &str) -> Option<&'a str> {
+    let path_part: String = path.chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    let suffix = format!("{path_part}_{}", http_method.to_ascii_lowercase());
+    let stripped = id.strip_suffix(&suffix)?;
+    (!stripped.is_empty()).then_some(stripped)
+}
+
+fn method_name_from_path(http_method: &str, path: &str) -> String {
+    let verb = match http_method.to_ascii_lowercase().as_str() {
+        "get" => "get",
+        "post" => "create",
+        "put" => "replace",
+        "patch" => "update",
+        "delete" => "delete",
+        other => return snake_ident(&format!("{other} {}", words(path))),
+    };
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let literal: Vec<&str> = segments.iter().copied().filter(|s| !s.starts_with('{')).collect();
+    let mut name = verb.to_owned();
+    for segment in &literal {
+        name.push(' ');
+        name.push_str(&words(segment));
+    }
+    if let Some(last) = segments.last().filter(|s| s.starts_with('{')) {
+        name.push_str(" by ");
+        name.push_str(&words(last));
+    }
+    snake_ident(&name)
+}
+
+/// Makes `name` unique among `taken` by appending 2, 3, ... and records it.
+pub fn unique(name: String, taken: &mut std::collections::BTreeSet<String>) -> String {
+    if taken.insert(name.clone()) {
+        return name;
+    }
+    let base = unraw(&name).to_owned();
+    (2..).map(|n| format!("{base}{n}")).find(|candidate| taken.insert(candidate.clone())).unwrap_or(name)
+}
+
+/// A doc title says nothing new when it is the field name re-capitalized (FastAPI's
+/// `title: Expiresin` for `expiresIn`).
+pub fn title_is_redundant(title: &str, name: &str) -> bool {
+    let normalize = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+    normalize(title) == normalize(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_fields() {
+        let cases = [
+            ("expiresIn", "expires_in"),
+            ("simliAPIKey", "simli_api_key"),
+            ("llmAPIKey", "llm_api_key"),
+            ("ttsAPIKey", "tts_api_key"),
+            ("expires_in_seconds", "expires_in_seconds"),
+            ("type", "r#type"),
+            ("self", "self_"),
+            ("x-api-key", "x_api_key"),
+            ("2fa", "_2fa"),
+            ("", "value"),
+            ("created_at_epoch_seconds", "created_at_epoch_seconds"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(snake_ident(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn type_names() {
+        let cases = [
+            ("HTTPValidationError", "HttpValidationError"),
+            ("ChatMessage-Input", "ChatMessageInput"),
+            ("token_request", "TokenRequest"),
+            ("lucy-2.5", "Lucy25"),
+            ("400", "V400"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(type_ident(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn method_names() {
+        let cases = [
+            (Some("createPipecatSessionToken_auto_token_post"), "POST", "/auto/token", "create_pipecat_session_token"),
+            (Some("create_client_token_v1_client_tokens_post"), "POST", "/v1/client/tokens", "create_client_token"),
+            (Some("get_job_v1_jobs__job_id__get"), "GET", "/v1/jobs/{job_id}", "get_job"),
+            (Some("generateStreamingToken"), "GET", "/v3/token", "generate_streaming_token"),
+            (Some("generate_auth_token"), "POST", "/generate_auth_token", "generate_auth_token"),
+            (None, "POST", "/capture/session/token", "create_capture_session_token"),
+            (None, "GET", "/video/{video_id}", "get_video_by_video_id"),
+            (None, "GET", "/video", "get_video"),
+            (None, "DELETE", "/collection/{id}/video/{video_id}", "delete_collection_video_by_video_id"),
+        ];
+        for (id, method, path, expected) in cases {
+            assert_eq!(method_name(id, method, path), expected, "{id:?} {method} {path}");
+        }
+    }
+
+    #[test]
+    fn collisions_get_numbered() {
+        let mut taken = std::collections::BTreeSet::new();
+        assert_eq!(unique("a".into(), &mut taken), "a");
+        assert_eq!(unique("a".into(), &mut taken), "a2");
+        assert_eq!(unique("a".into(), &mut taken), "a3");
+    }
+
+    #[test]
+    fn redundant_titles() {
+        assert!(title_is_redundant("Expiresin", "expiresIn"));
+        assert!(title_is_redundant("Simliapikey", "simliAPIKey"));
+        assert!(!title_is_redundant("Error Type", "type"));
+    }
+}

@@ -1,0 +1,86 @@
+//! Tokens to text: parse with syn, format with prettyplease, prefix the generated-file header.
+
+use proc_macro2::TokenStream;
+
+/// Formats a module's tokens. A failure here is a bug in the generator, reported as an error
+/// instead of a panic so the caller can say which file and which spec.
+pub(crate) fn format_module(tokens: TokenStream) -> Result<String, String> {
+    let file: syn::File = syn::parse2(tokens.clone()).map_err(|error| {
+        format!(
+            "the generator produced invalid Rust ({error}); this is a bug in the generator. Tokens: {}",
+            truncate(&tokens.to_string())
+        )
+    })?;
+    Ok(space_items(&prettyplease::unparse(&file)))
+}
+
+/// prettyplease puts items directly under each other; hand-written code separates them with a
+/// blank line. This adds one before an item (or its docs and attributes) that follows the end of
+/// another item at the same indentation, and after the module's `//!` docs.
+fn space_items(formatted: &str) -> String {
+    const ITEM_STARTS: [&str; 12] =
+        ["///", "#[", "pub ", "impl", "fn ", "async fn", "static ", "const ", "struct ", "enum ", "type ", "mod "];
+    let mut out = String::with_capacity(formatted.len() + formatted.len() / 20);
+    let mut previous: Option<&str> = None;
+    for line in formatted.lines() {
+        if let Some(previous) = previous {
+            let indent = |l: &str| l.len() - l.trim_start().len();
+            let (prev, current) = (previous.trim(), line.trim_start());
+            let ends_item = prev == "}"
+                || prev == "};"
+                || (prev.ends_with(';') && !prev.starts_with("use ") && !prev.starts_with("//"));
+            let starts_item = ITEM_STARTS.iter().any(|start| current.starts_with(start));
+            let after_module_docs = (prev.starts_with("//!") && !current.starts_with("//!"))
+                || (prev.starts_with("#![") && !current.starts_with("#!["));
+            let after_uses = (prev.starts_with("use ") || prev == "};")
+                && !current.starts_with("use ")
+                && current.starts_with(|c: char| c.is_alphabetic() || c == '#' || c == '/');
+            if (ends_item && starts_item && indent(previous) == indent(line))
+                || after_module_docs
+                || (after_uses && indent(line) == 0)
+            {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
+}
+
+/// A Rust file: the `// @generated` header, then the formatted module.
+pub(crate) fn rust_file(header: &str, tokens: TokenStream) -> Result<String, String> {
+    Ok(format!("// {header}\n\n{}", format_module(tokens)?))
+}
+
+/// The example function as README lines: the wrapper is hidden from readers with `# ` and the
+/// body is shown at the left margin.
+pub(crate) fn doctest_body(formatted: &str) -> String {
+    let mut out = String::new();
+    let mut in_fn = false;
+    for line in formatted.lines() {
+        if line.starts_with("async fn ") {
+            in_fn = true;
+            out.push_str(&format!("# {line}\n"));
+        } else if in_fn && line == "}" {
+            in_fn = false;
+            out.push_str("# }\n");
+        } else if in_fn {
+            if line.trim() == "Ok(())" {
+                out.push_str("# Ok(())\n");
+            } else {
+                out.push_str(line.strip_prefix("    ").unwrap_or(line));
+                out.push('\n');
+            }
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn truncate(text: &str) -> String {
+    text.chars().take(2000).collect()
+}

@@ -1,0 +1,123 @@
+//! Per-provider settings: data that sits next to a vendored spec (`provider.toml`) and tells the
+//! generator what the spec does not say. Provider quirks live here, never in generator code.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// Everything the generator needs to know beyond the spec itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Where the spec came from.
+    #[serde(default)]
+    pub source: Source,
+    /// The generated crate's package metadata.
+    pub package: Package,
+    /// Client construction: environment variables, base URL, credential.
+    #[serde(default)]
+    pub client: ClientSettings,
+    /// Per-operation overrides, keyed by operationId (or `METHOD /path` without one).
+    #[serde(default)]
+    pub operations: BTreeMap<String, OperationSettings>,
+    /// Type renames: spec schema name to Rust type name.
+    #[serde(default)]
+    pub type_names: BTreeMap<String, String>,
+    /// Fields that carry secrets, as `RustTypeName.wireFieldName`. They are generated as
+    /// `Secret`, whose `Debug` output is redacted.
+    #[serde(default)]
+    pub secret_fields: Vec<String>,
+}
+
+/// Provenance of the vendored spec.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// The documentation page the spec was taken from.
+    pub page: Option<String>,
+    /// Where the page says the spec itself is served, when it says so.
+    pub spec_url: Option<String>,
+    /// SHA-256 of the vendored spec file, hex. Generation fails when the file no longer matches,
+    /// so a spec cannot change without its provenance being updated.
+    pub sha256: Option<String>,
+    /// Free-form notes on how the spec was obtained.
+    pub notes: Option<String>,
+}
+
+/// The generated crate's package metadata.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Package {
+    /// The crate name, such as `simli`.
+    pub name: String,
+    /// The crate version; `0.1.0` when not set.
+    pub version: Option<String>,
+    /// The crate description; derived from the spec's title when not set.
+    pub description: Option<String>,
+}
+
+/// How the generated client is constructed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientSettings {
+    /// The API's display name (`Simli`); the spec title when not set.
+    pub display_name: Option<String>,
+    /// The variable `Client::from_env` reads the API key from; `<CRATE>_API_KEY` when not set.
+    pub api_key_env: Option<String>,
+    /// The variable `Client::from_env` reads a base URL from; `<CRATE>_BASE_URL` when not set.
+    pub base_url_env: Option<String>,
+    /// The base URL to use when the spec lists no servers.
+    pub default_base_url: Option<String>,
+    /// A header parameter that carries the API key (declared per operation instead of as a
+    /// security scheme). It becomes the client's credential instead of a method argument.
+    pub api_key_header_parameter: Option<String>,
+    /// The operation whose call the README example shows (operationId or `METHOD /path`); the
+    /// first non-deprecated operation when not set.
+    pub readme_example_operation: Option<String>,
+}
+
+/// Overrides for one operation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationSettings {
+    /// The method name, replacing the one derived from the operationId.
+    pub method_name: Option<String>,
+}
+
+impl Settings {
+    /// Parses settings from TOML; `file` names the file in the error.
+    pub fn from_toml(file: &str, text: &str) -> Result<Self, crate::Error> {
+        toml::from_str(text).map_err(|error| {
+            let location = match error.span() {
+                Some(span) => {
+                    let before = &text[..span.start.min(text.len())];
+                    let line = before.matches('\n').count() + 1;
+                    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+                    crate::Location::Line { line, column }
+                }
+                None => crate::Location::File,
+            };
+            let mut diagnostics = crate::diagnostics::Diagnostics::new(file);
+            diagnostics.fatal(location, error.message().to_owned())
+        })
+    }
+
+    /// Settings for a spec that has no settings file: everything derived from the crate name.
+    pub fn for_crate(name: &str) -> Self {
+        Self { package: Package { name: name.to_owned(), ..Package::default() }, ..Self::default() }
+    }
+
+    /// The variable holding the API key.
+    pub fn api_key_env(&self) -> String {
+        self.client.api_key_env.clone().unwrap_or_else(|| format!("{}_API_KEY", self.env_prefix()))
+    }
+
+    /// The variable holding an optional base URL.
+    pub fn base_url_env(&self) -> String {
+        self.client.base_url_env.clone().unwrap_or_else(|| format!("{}_BASE_URL", self.env_prefix()))
+    }
+
+    fn env_prefix(&self) -> String {
+        heck::ToShoutySnakeCase::to_shouty_snake_case(self.package.name.as_str())
+    }
+}

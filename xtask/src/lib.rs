@@ -1,0 +1,325 @@
+//! The file-touching shell around the `codegen` library: finds the providers under `specs/`,
+//! generates every crate in memory, and only then writes (atomically) or checks the files.
+//!
+//! One function, [`ensure_files`], serves both writing and checking, so `--check` can never
+//! disagree with what a write would produce.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use codegen::{Dependencies, GeneratedFile, Options, Settings, SpecFile};
+
+/// The command every generated file names in its header.
+pub const CODEGEN_COMMAND: &str = "cargo xtask codegen";
+
+/// The settings file next to each vendored spec.
+pub const SETTINGS_FILE: &str = "provider.toml";
+
+/// The spec file names looked for in a provider's folder, in order.
+pub const SPEC_FILES: [&str; 3] = ["openapi.yaml", "openapi.yml", "openapi.json"];
+
+/// The workspace root (the parent of this crate).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// A provider: a folder under `specs/` with a spec and a settings file.
+#[derive(Debug, Clone)]
+pub struct Provider {
+    /// The folder name, which is also the crate's folder under `crates/`.
+    pub name: String,
+    /// The spec file.
+    pub spec: PathBuf,
+    /// The settings file.
+    pub settings: PathBuf,
+}
+
+/// Every provider under `root/specs`, sorted by name.
+pub fn providers(root: &Path) -> anyhow::Result<Vec<Provider>> {
+    let specs = root.join("specs");
+    let mut providers = Vec::new();
+    let entries = fs::read_dir(&specs).with_context(|| format!("cannot read {}", specs.display()))?;
+    for entry in entries {
+        let dir = entry?.path();
+        let settings = dir.join(SETTINGS_FILE);
+        if !settings.is_file() {
+            continue;
+        }
+        let Some(spec) = SPEC_FILES.iter().map(|f| dir.join(f)).find(|p| p.is_file()) else {
+            bail!("{} has a {SETTINGS_FILE} but no spec (expected one of {})", dir.display(), SPEC_FILES.join(", "));
+        };
+        let name = dir.file_name().and_then(|n| n.to_str()).context("a provider folder name is not UTF-8")?.to_owned();
+        providers.push(Provider { name, spec, settings });
+    }
+    providers.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(providers)
+}
+
+/// Write the files, or only compare them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write changed files and remove stale generated ones.
+    Write,
+    /// Change nothing; report what differs.
+    Check,
+}
+
+/// What [`codegen()`] found or did.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Files whose contents differ from what is generated (or that are missing), with a diff.
+    pub stale: Vec<(PathBuf, String)>,
+    /// Generated files on disk that the generator no longer produces.
+    pub orphaned: Vec<PathBuf>,
+    /// Files that were already up to date.
+    pub fresh: usize,
+    /// Warnings from the generator.
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    /// Whether nothing is stale.
+    pub fn is_fresh(&self) -> bool {
+        self.stale.is_empty() && self.orphaned.is_empty()
+    }
+
+    /// A summary for the terminal.
+    pub fn render(&self, mode: Mode) -> String {
+        let mut out = String::new();
+        for warning in &self.warnings {
+            let _ = writeln!(out, "{warning}");
+        }
+        match mode {
+            Mode::Write => {
+                for (path, _) in &self.stale {
+                    let _ = writeln!(out, "updated {}", path.display());
+                }
+                for path in &self.orphaned {
+                    let _ = writeln!(out, "removed {}", path.display());
+                }
+                let _ = writeln!(
+                    out,
+                    "{} file(s) updated, {} removed, {} already up to date",
+                    self.stale.len(),
+                    self.orphaned.len(),
+                    self.fresh
+                );
+            }
+            Mode::Check => {
+                for (path, diff) in &self.stale {
+                    let _ = writeln!(out, "stale: {}\n{diff}", path.display());
+                }
+                for path in &self.orphaned {
+                    let _ = writeln!(out, "stale: {} is generated but no longer produced", path.display());
+                }
+                if self.is_fresh() {
+                    let _ = writeln!(out, "all {} generated files are up to date", self.fresh);
+                } else {
+                    let _ = writeln!(
+                        out,
+                        "{} stale file(s); run `{CODEGEN_COMMAND}` to update them",
+                        self.stale.len() + self.orphaned.len()
+                    );
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One provider's crate, generated in memory.
+#[derive(Debug)]
+pub struct ProviderFiles {
+    /// `(path relative to the workspace root, contents)` pairs.
+    pub files: Vec<(PathBuf, String)>,
+    /// Generator warnings.
+    pub warnings: Vec<String>,
+}
+
+/// Generates one provider's crate in memory.
+pub fn generate_provider(root: &Path, provider: &Provider) -> anyhow::Result<ProviderFiles> {
+    let relative = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+    let settings_name = relative(&provider.settings);
+    let settings_text =
+        fs::read_to_string(&provider.settings).with_context(|| format!("cannot read {settings_name}"))?;
+    let settings = Settings::from_toml(&settings_name, &settings_text).map_err(anyhow::Error::new)?;
+    let spec_name = relative(&provider.spec);
+    let contents = fs::read(&provider.spec).with_context(|| format!("cannot read {spec_name}"))?;
+    let options = Options { command: CODEGEN_COMMAND.to_owned(), dependencies: Dependencies::Workspace };
+    let generated = codegen::generate(SpecFile { path: &spec_name, contents: &contents }, &settings, &options)
+        .map_err(anyhow::Error::new)
+        .with_context(|| format!("cannot generate the `{}` crate", provider.name))?;
+    let crate_dir = Path::new("crates").join(&provider.name);
+    let files =
+        generated.files.into_iter().map(|GeneratedFile { path, contents }| (crate_dir.join(path), contents)).collect();
+    Ok(ProviderFiles { files, warnings: generated.warnings.iter().map(ToString::to_string).collect() })
+}
+
+/// `cargo xtask codegen`: generates every provider (or those named) in memory first, so a bad
+/// spec stops the run before any file is touched; then writes or checks.
+pub fn codegen(root: &Path, only: &[String], mode: Mode) -> anyhow::Result<Report> {
+    let all = providers(root)?;
+    for name in only {
+        if !all.iter().any(|p| &p.name == name) {
+            let known: Vec<&str> = all.iter().map(|p| p.name.as_str()).collect();
+            bail!("no provider `{name}` under specs/ (known: {})", known.join(", "));
+        }
+    }
+    let selected: Vec<&Provider> = all.iter().filter(|p| only.is_empty() || only.contains(&p.name)).collect();
+    let mut files = Vec::new();
+    let mut warnings = Vec::new();
+    let mut failures = Vec::new();
+    for provider in &selected {
+        match generate_provider(root, provider) {
+            Ok(generated) => {
+                files.push((root.join("crates").join(&provider.name), generated.files));
+                warnings.extend(generated.warnings);
+            }
+            Err(error) => failures.push(format!("{error:#}")),
+        }
+    }
+    if !failures.is_empty() {
+        bail!("{}\nnothing was written", failures.join("\n"));
+    }
+    let mut report = Report { warnings, ..Report::default() };
+    for (crate_dir, generated) in files {
+        ensure_files(root, &crate_dir, &generated, mode, &mut report)?;
+    }
+    Ok(report)
+}
+
+/// Makes the files under `crate_dir` match `generated` (or, in check mode, reports how they
+/// differ), and removes generated files that are no longer produced.
+pub fn ensure_files(
+    root: &Path,
+    crate_dir: &Path,
+    generated: &[(PathBuf, String)],
+    mode: Mode,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    for (relative, contents) in generated {
+        let path = root.join(relative);
+        let current = fs::read_to_string(&path).ok();
+        if current.as_deref() == Some(contents.as_str()) {
+            report.fresh += 1;
+            continue;
+        }
+        if mode == Mode::Write {
+            write_atomically(&path, contents)?;
+        }
+        report.stale.push((relative.clone(), diff(current.as_deref().unwrap_or(""), contents, relative)));
+    }
+    for existing in generated_files_in(crate_dir)? {
+        let relative = existing.strip_prefix(root).unwrap_or(&existing).to_path_buf();
+        if generated.iter().any(|(path, _)| *path == relative) {
+            continue;
+        }
+        if mode == Mode::Write {
+            fs::remove_file(&existing).with_context(|| format!("cannot remove {}", existing.display()))?;
+        }
+        report.orphaned.push(relative);
+    }
+    Ok(())
+}
+
+/// Files under `dir` whose first line carries the `@generated` marker.
+fn generated_files_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    if !dir.is_dir() {
+        return Ok(found);
+    }
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in fs::read_dir(&current).with_context(|| format!("cannot read {}", current.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(text) = fs::read_to_string(&path)
+                && text.lines().next().is_some_and(|line| line.contains("@generated by `"))
+            {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Writes through a temporary file in the same folder and renames it into place, so a reader
+/// (or a crash) never sees a half-written file.
+pub fn write_atomically(path: &Path, contents: &str) -> anyhow::Result<()> {
+    let dir = path.parent().context("a generated file has no parent folder")?;
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let temporary = dir.join(format!(".{file_name}.xtask-tmp"));
+    fs::write(&temporary, contents).with_context(|| format!("cannot write {}", temporary.display()))?;
+    fs::rename(&temporary, path).with_context(|| format!("cannot move {} into place", path.display()))?;
+    Ok(())
+}
+
+/// A unified diff, cut short when long.
+fn diff(old: &str, new: &str, path: &Path) -> String {
+    const MAX_LINES: usize = 120;
+    let name = path.display().to_string();
+    let text = similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(2)
+        .header(&format!("{name} (on disk)"), &format!("{name} (generated)"))
+        .to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() <= MAX_LINES {
+        return text;
+    }
+    format!("{}\n... ({} more diff lines)\n", lines[..MAX_LINES].join("\n"), lines.len() - MAX_LINES)
+}
+
+/// What [`generate_standalone`] wrote.
+#[derive(Debug)]
+pub struct Standalone {
+    /// How many files.
+    pub files: usize,
+    /// Generator warnings.
+    pub warnings: Vec<String>,
+}
+
+/// `cargo xtask generate`: a standalone crate from any spec, which builds where it is written.
+pub fn generate_standalone(
+    root: &Path,
+    spec: &Path,
+    out: &Path,
+    name: Option<&str>,
+    settings: Option<&Path>,
+) -> anyhow::Result<Standalone> {
+    let contents = fs::read(spec).with_context(|| format!("cannot read {}", spec.display()))?;
+    let spec_name = spec.display().to_string();
+    let mut settings = match settings {
+        Some(path) => {
+            let text = fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            Settings::from_toml(&path.display().to_string(), &text).map_err(anyhow::Error::new)?
+        }
+        None => {
+            let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
+            Settings::for_crate(&codegen::naming::snake_ident(stem).trim_start_matches("r#").replace('_', "-"))
+        }
+    };
+    if let Some(name) = name {
+        settings.package.name = name.to_owned();
+    }
+    let runtime = root.join("crates").join("client-runtime");
+    let runtime = runtime.canonicalize().unwrap_or(runtime);
+    let options = Options {
+        command: format!("cargo xtask generate --spec {}", spec.display()),
+        dependencies: Dependencies::Standalone { runtime_path: runtime.display().to_string() },
+    };
+    let generated = codegen::generate(SpecFile { path: &spec_name, contents: &contents }, &settings, &options)
+        .map_err(anyhow::Error::new)?;
+    for file in &generated.files {
+        write_atomically(&out.join(&file.path), &file.contents)?;
+    }
+    Ok(Standalone {
+        files: generated.files.len(),
+        warnings: generated.warnings.iter().map(ToString::to_string).collect(),
+    })
+}
