@@ -82,7 +82,7 @@ impl GenerateStreamingTokenParams {
     }
 }
 
-/// The response body of [`Client::generate_streaming_token`](crate::Client::generate_streaming_token).
+/// The type of a response body of [`Client::generate_streaming_token`](crate::Client::generate_streaming_token).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GenerateStreamingTokenResponse {
     /// The temporary authentication token

@@ -111,7 +111,7 @@ pub struct ValidationError {
     pub ctx: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-/// The `ValidationError/properties/loc/items/anyOf` schema.
+/// An item of the `loc` property of the `ValidationError` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ValidationErrorLocItem {

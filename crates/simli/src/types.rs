@@ -73,7 +73,7 @@ pub struct ValidationError {
     pub r#type: String,
 }
 
-/// The `ValidationError/properties/loc/items/anyOf` schema.
+/// An item of the `loc` property of the `ValidationError` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ValidationErrorLocItem {

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The request body of [`Client::create_capture_session_token`](crate::Client::create_capture_session_token).
+/// The type of the request body of [`Client::create_capture_session_token`](crate::Client::create_capture_session_token).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateCaptureSessionTokenRequest {
     /// End user identifier for partner tracking
@@ -21,7 +21,7 @@ pub struct CreateCaptureSessionTokenRequest {
     pub expires_in: Option<i64>,
 }
 
-/// The response body of [`Client::create_capture_session_token`](crate::Client::create_capture_session_token).
+/// The type of a response body of [`Client::create_capture_session_token`](crate::Client::create_capture_session_token).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateCaptureSessionTokenResponse {
     /// Example: `true`.
@@ -32,7 +32,7 @@ pub struct CreateCaptureSessionTokenResponse {
     pub data: Option<CreateCaptureSessionTokenResponseData>,
 }
 
-/// The `data` object in the response body of [`Client::create_capture_session_token`](crate::Client::create_capture_session_token).
+/// The value of the `data` property in a response body of [`Client::create_capture_session_token`](crate::Client::create_capture_session_token).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateCaptureSessionTokenResponseData {
     /// Example: `"st-xxx"`.

@@ -731,8 +731,22 @@ impl Lowerer<'_> {
 
 /// A doc line for a type the spec did not document, from where its schema is.
 fn origin_doc(origin: &str, operations: &[Operation]) -> String {
-    if let Some(name) = origin.strip_prefix("#/components/schemas/") {
-        return format!("The `{}` schema.", name.replace("~1", "/").replace("~0", "~"));
+    let unescape = |token: &str| token.replace("~1", "/").replace("~0", "~");
+    let property = origin.rsplit_once("/properties/").map(|(_, rest)| unescape(rest.split('/').next().unwrap_or(rest)));
+    let is_item = origin.ends_with("/items") || origin.contains("/items/");
+    let what = match (&property, is_item) {
+        (Some(property), true) => format!("An item of the `{property}` property"),
+        (Some(property), false) => format!("The value of the `{property}` property"),
+        (None, true) => "An item".to_owned(),
+        (None, false) => String::new(),
+    };
+    if let Some(rest) = origin.strip_prefix("#/components/schemas/") {
+        let schema = unescape(rest.split('/').next().unwrap_or(rest));
+        return if what.is_empty() {
+            format!("The `{schema}` schema.")
+        } else {
+            format!("{what} of the `{schema}` schema.")
+        };
     }
     let operation = operations
         .iter()
@@ -741,13 +755,14 @@ fn origin_doc(origin: &str, operations: &[Operation]) -> String {
     let Some(operation) = operation else { return "A schema of the API.".to_owned() };
     let method = naming::unraw(&operation.method_name);
     let link = format!("[`Client::{method}`](crate::Client::{method})");
-    let property =
-        origin.rsplit_once("/properties/").map(|(_, name)| name.split('/').next().unwrap_or(name).to_owned());
-    let part = if origin.contains("/requestBody/") { "request body" } else { "response body" };
-    match property {
-        Some(property) => format!("The `{property}` object in the {part} of {link}."),
-        None => format!("The {part} of {link}."),
-    }
+    let part = if origin.contains("/requestBody/") {
+        "the request body"
+    } else if origin.contains("/parameters/") {
+        "a parameter"
+    } else {
+        "a response body"
+    };
+    if what.is_empty() { format!("The type of {part} of {link}.") } else { format!("{what} in {part} of {link}.") }
 }
 
 /// What an operation is called and where it is, for naming and messages.

@@ -1,0 +1,192 @@
+//! The `xtask` binary as a user runs it: bad input exits non-zero with a located error and
+//! leaves what is on disk untouched; `--check` names stale files and the fixing command;
+//! `generate` writes a standalone crate that builds where it was written.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().expect("xtask runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+const GOOD_SPEC: &str = "openapi: 3.1.0
+info: {title: Tiny, version: '1'}
+servers: [{url: 'https://tiny.example'}]
+security: [{Key: []}]
+paths:
+  /ping:
+    get:
+      operationId: ping
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {pong: {type: [boolean, 'null']}}}
+components:
+  securitySchemes:
+    Key: {type: apiKey, in: header, name: x-key}
+";
+
+#[test]
+fn generate_rejects_bad_specs_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    fs::create_dir_all(out.join("src")).unwrap();
+    fs::write(out.join("src/lib.rs"), "// a crate the user already had\n").unwrap();
+    let cases = [
+        ("broken.yaml", "openapi: 3.0.3\ninfo: {title: T\n", "broken.yaml:3:"),
+        ("empty.yaml", "", "the file is empty"),
+        ("swagger.yaml", "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n", "#/swagger"),
+    ];
+    for (name, contents, expected) in cases {
+        let spec = dir.path().join(name);
+        fs::write(&spec, contents).unwrap();
+        let output = xtask(&["generate", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert!(!output.status.success(), "{name} must fail");
+        let message = stderr(&output);
+        assert!(message.contains(expected), "{name}: expected `{expected}` in:\n{message}");
+        assert!(message.contains(name), "{name}: the error names the file:\n{message}");
+        assert_eq!(fs::read_to_string(out.join("src/lib.rs")).unwrap(), "// a crate the user already had\n");
+        assert!(!out.join("Cargo.toml").exists(), "{name}: nothing may be written");
+    }
+}
+
+#[test]
+fn a_missing_spec_file_is_a_clear_error() {
+    let output = xtask(&["generate", "--spec", "/nonexistent/openapi.yaml", "--out", "/tmp/never-written"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("cannot read /nonexistent/openapi.yaml"), "{}", stderr(&output));
+    assert!(!Path::new("/tmp/never-written").exists());
+}
+
+#[test]
+fn unknown_commands_and_flags_print_usage() {
+    let output = xtask(&["frobnicate"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("usage:"));
+    let output = xtask(&["codegen", "--chekc"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("unknown flag `--chekc`"));
+}
+
+#[test]
+fn codegen_check_passes_on_this_workspace() {
+    let output = xtask(&["codegen", "--check"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("up to date"));
+}
+
+/// A copy of the workspace's specs (and one generated crate) in a temporary root.
+fn scratch_workspace() -> tempfile::TempDir {
+    let root = tempfile::tempdir().unwrap();
+    let source = workspace_root();
+    for provider in ["perplexity", "videodb"] {
+        let specs = root.path().join("specs").join(provider);
+        fs::create_dir_all(&specs).unwrap();
+        for file in ["openapi.yaml", "provider.toml"] {
+            fs::copy(source.join("specs").join(provider).join(file), specs.join(file)).unwrap();
+        }
+    }
+    xtask::codegen(root.path(), &[], xtask::Mode::Write).unwrap();
+    root
+}
+
+#[test]
+fn check_names_stale_files_shows_a_diff_and_the_fix() {
+    let root = scratch_workspace();
+    let client = root.path().join("crates/videodb/src/client.rs");
+    let original = fs::read_to_string(&client).unwrap();
+    fs::write(&client, original.replace("pub struct Client", "pub struct Klient")).unwrap();
+    fs::remove_file(root.path().join("crates/perplexity/README.md")).unwrap();
+
+    let report = xtask::codegen(root.path(), &[], xtask::Mode::Check).unwrap();
+    assert!(!report.is_fresh());
+    let rendered = report.render(xtask::Mode::Check);
+    assert!(rendered.contains("stale: crates/videodb/src/client.rs"), "{rendered}");
+    assert!(rendered.contains("-pub struct Klient") && rendered.contains("+pub struct Client"), "{rendered}");
+    assert!(rendered.contains("stale: crates/perplexity/README.md"), "{rendered}");
+    assert!(rendered.contains("run `cargo xtask codegen`"), "{rendered}");
+    // Check mode wrote nothing.
+    assert!(fs::read_to_string(&client).unwrap().contains("Klient"));
+
+    // Writing fixes both, and a second check is clean.
+    xtask::codegen(root.path(), &[], xtask::Mode::Write).unwrap();
+    assert_eq!(fs::read_to_string(&client).unwrap(), original);
+    assert!(xtask::codegen(root.path(), &[], xtask::Mode::Check).unwrap().is_fresh());
+}
+
+#[test]
+fn a_broken_spec_stops_the_run_before_any_crate_is_touched() {
+    let root = scratch_workspace();
+    let perplexity = root.path().join("crates/perplexity/src/client.rs");
+    let before = fs::read_to_string(&perplexity).unwrap();
+    // Make perplexity stale and videodb's spec broken: nothing may be written for either.
+    fs::write(&perplexity, "// edited\n").unwrap();
+    let videodb_spec = root.path().join("specs/videodb/openapi.yaml");
+    fs::write(&videodb_spec, "openapi: 3.0.3\npaths: [\n").unwrap();
+    let settings = root.path().join("specs/videodb/provider.toml");
+    let text = fs::read_to_string(&settings).unwrap();
+    let without_hash: String = text.lines().filter(|l| !l.starts_with("sha256")).map(|l| format!("{l}\n")).collect();
+    fs::write(&settings, without_hash).unwrap();
+
+    let error = xtask::codegen(root.path(), &[], xtask::Mode::Write).unwrap_err();
+    let message = format!("{error:#}");
+    assert!(message.contains("specs/videodb/openapi.yaml"), "{message}");
+    assert!(message.contains("nothing was written"), "{message}");
+    assert_eq!(fs::read_to_string(&perplexity).unwrap(), "// edited\n");
+    assert_ne!(before, "// edited\n");
+}
+
+#[test]
+fn orphaned_generated_files_are_reported_and_removed() {
+    let root = scratch_workspace();
+    let orphan = root.path().join("crates/videodb/src/old.rs");
+    fs::write(&orphan, "// @generated by `cargo xtask codegen` from an older spec\n").unwrap();
+    let handwritten = root.path().join("crates/videodb/src/notes.txt");
+    fs::write(&handwritten, "not generated\n").unwrap();
+    let report = xtask::codegen(root.path(), &["videodb".into()], xtask::Mode::Check).unwrap();
+    assert_eq!(report.orphaned, vec![PathBuf::from("crates/videodb/src/old.rs")]);
+    xtask::codegen(root.path(), &["videodb".into()], xtask::Mode::Write).unwrap();
+    assert!(!orphan.exists());
+    assert!(handwritten.exists(), "files without the @generated marker are never removed");
+}
+
+/// The standalone crate builds where it was written. This compiles the crate's whole dependency
+/// tree in its own target folder, so it is the slowest test here.
+#[test]
+fn generate_writes_a_standalone_crate_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("tiny.yaml");
+    fs::write(&spec, GOOD_SPEC).unwrap();
+    let out = dir.path().join("tiny-client");
+    let output =
+        xtask(&["generate", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap(), "--name", "tiny-client"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"tiny-client\"") && manifest.contains("[workspace]"), "{manifest}");
+
+    // Share downloaded and compiled dependencies with the workspace build where possible.
+    let target = workspace_root().join("target").join("standalone-check");
+    let check = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["check", "--quiet", "--offline"])
+        .env("CARGO_TARGET_DIR", &target)
+        .current_dir(&out)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "cargo check in {} failed:\n{}",
+        out.display(),
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
