@@ -10,7 +10,7 @@ use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 use crate::builder::ProviderInfo;
-use crate::error::{ApiError, DecodeError, Error, ErrorBody, InvalidRequest, json_or_null, snippet};
+use crate::error::{ApiError, DecodeError, Error, ErrorBody, InvalidRequest, snippet};
 use crate::request::{Auth, Request};
 use crate::response::ApiResponse;
 use crate::retry::RetryPolicy;
@@ -229,7 +229,14 @@ fn decode_success<T: DeserializeOwned, E>(status: StatusCode, body: &[u8]) -> Re
     let decode_error = |path: String, message: String| {
         Error::Decode(Box::new(DecodeError { status, path, message, snippet: snippet(body) }))
     };
-    let mut deserializer = serde_json::Deserializer::from_slice(json_or_null(body));
+    if body.iter().all(u8::is_ascii_whitespace) {
+        // An empty body is `null` for types that allow it (`()`, `Option`, `Value`), and `{}` for
+        // structs whose fields are all optional; anything else is a decode error that says so.
+        return serde_json::from_slice(b"null").or_else(|_| serde_json::from_slice(b"{}")).map_err(|error| {
+            decode_error(".".to_owned(), format!("the body is empty, but a value was expected ({error})"))
+        });
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|error| decode_error(error.path().to_string(), error.inner().to_string()))?;
     deserializer.end().map_err(|error| decode_error(".".to_owned(), error.to_string()))?;
@@ -259,10 +266,67 @@ mod tests {
         assert!(decode.snippet.starts_with("{\"data\""));
     }
 
+    struct TestClient(ClientCore);
+
+    impl crate::builder::FromClientCore for TestClient {
+        fn from_client_core(core: ClientCore) -> Self {
+            Self(core)
+        }
+    }
+
+    static PROVIDER: ProviderInfo = ProviderInfo {
+        name: "Test",
+        user_agent: "test/1.0",
+        default_base_url: "https://api.test.example/v1/",
+        api_key_env: "TEST_API_KEY",
+        base_url_env: "TEST_BASE_URL",
+        requires_api_key: true,
+    };
+
+    fn core() -> ClientCore {
+        crate::ClientBuilder::<TestClient>::new(&PROVIDER).api_key("k-123").build().unwrap().0
+    }
+
+    #[test]
+    fn credentials_are_sensitive_headers_and_never_debug_printed() {
+        let core = core();
+        for (auth, name, value) in
+            [(Auth::Header("x-api-key"), "x-api-key", "k-123"), (Auth::Bearer, "authorization", "Bearer k-123")]
+        {
+            let headers = core.headers::<()>(&Request::new(reqwest::Method::GET, "/").auth(auth)).unwrap();
+            let header = headers.get(name).unwrap();
+            assert_eq!(header, value);
+            assert!(header.is_sensitive(), "{name} must be marked sensitive");
+            assert!(!format!("{headers:?}").contains("k-123"), "reqwest redacts sensitive values");
+        }
+        assert!(!format!("{core:?}").contains("k-123"));
+    }
+
+    #[test]
+    fn urls_join_the_base_path_the_encoded_path_and_the_query() {
+        let core = core();
+        let request = Request::new(reqwest::Method::GET, "/jobs/{id}").path_param("id", "a/b").query("q", "x y");
+        assert_eq!(core.url::<()>(&request).unwrap().as_str(), "https://api.test.example/v1/jobs/a%2Fb?q=x+y");
+        let keyed = Request::new(reqwest::Method::GET, "/t").auth(Auth::Query("key"));
+        assert_eq!(core.url::<()>(&keyed).unwrap().as_str(), "https://api.test.example/v1/t?key=k-123");
+    }
+
     #[test]
     fn empty_success_bodies_decode_as_null() {
         let value: serde_json::Value = decode_success::<_, ()>(StatusCode::OK, b"").unwrap();
         assert_eq!(value, serde_json::Value::Null);
+        #[derive(Debug, serde::Deserialize, PartialEq)]
+        struct AllOptional {
+            token: Option<String>,
+        }
+        assert_eq!(decode_success::<AllOptional, ()>(StatusCode::OK, b" ").unwrap(), AllOptional { token: None });
+        #[derive(Debug, serde::Deserialize)]
+        struct Required {
+            #[allow(dead_code)]
+            token: String,
+        }
+        let Err(Error::Decode(error)) = decode_success::<Required, ()>(StatusCode::OK, b"") else { panic!() };
+        assert!(error.message.contains("the body is empty"), "{}", error.message);
         assert!(decode_success::<serde_json::Value, ()>(StatusCode::OK, b"not json").is_err());
     }
 }

@@ -106,6 +106,9 @@ pub enum Dependencies {
     },
 }
 
+/// Every generated crate can turn on the runtime's request spans.
+const TRACING_FEATURE: &str = "\n[features]\n# One `tracing` span per request attempt: method, path template, status and attempt number.\ntracing = [\"client-runtime/tracing\"]\n";
+
 /// The generated crate's `Cargo.toml`.
 pub(crate) fn cargo_toml(api: &Api, settings: &Settings, dependencies: &Dependencies, header: &str) -> String {
     let quoted = |s: &str| toml::Value::String(s.to_owned()).to_string();
@@ -120,6 +123,7 @@ pub(crate) fn cargo_toml(api: &Api, settings: &Settings, dependencies: &Dependen
         Dependencies::Workspace => {
             out.push_str("edition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\npublish.workspace = true\n");
             out.push_str("\n[dependencies]\nclient-runtime.workspace = true\nserde.workspace = true\nserde_json.workspace = true\n");
+            out.push_str(TRACING_FEATURE);
             out.push_str("\n[lints]\nworkspace = true\n");
         }
         Dependencies::Standalone { runtime_path } => {
@@ -128,6 +132,7 @@ pub(crate) fn cargo_toml(api: &Api, settings: &Settings, dependencies: &Dependen
                 "\n[dependencies]\nclient-runtime = {{ path = {} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n",
                 quoted(runtime_path)
             ));
+            out.push_str(TRACING_FEATURE);
             out.push_str("\n[lints.rust]\nmissing_docs = \"warn\"\nunsafe_code = \"forbid\"\n");
             // Not part of any enclosing workspace, so it builds wherever it is written.
             out.push_str("\n[workspace]\n");

@@ -1,0 +1,408 @@
+//! The client experience through generated clients against a local server: retries and
+//! backoff, timeouts, decode failures, odd bodies, construction errors, and secrets that never
+//! show up in Debug output or error messages.
+
+use std::time::{Duration, Instant};
+
+use client_runtime::{ConfigError, RetryPolicy};
+use serde_json::json;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use perplexity::types::GenerateAuthTokenRequest;
+use perplexity::{Client, Error};
+
+const KEY: &str = "pplx-very-secret-api-key-4242";
+
+/// Retries without real waiting, so the tests stay fast.
+fn quick_retries(max_retries: u32) -> RetryPolicy {
+    RetryPolicy::default()
+        .max_retries(max_retries)
+        .initial_backoff(Duration::from_millis(5))
+        .max_backoff(Duration::from_millis(20))
+}
+
+fn client(server: &MockServer, retry: RetryPolicy) -> Client {
+    Client::builder().api_key(KEY).base_url(server.uri()).retry_policy(retry).build().unwrap()
+}
+
+fn token_body() -> serde_json::Value {
+    json!({"auth_token": "pplx-minted-token-777", "created_at_epoch_seconds": 1})
+}
+
+async fn request_count(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().len()
+}
+
+#[tokio::test]
+async fn two_503s_then_success_takes_three_requests() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).up_to_n_times(2).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body()))
+        .mount(&server)
+        .await;
+    let token = client(&server, quick_retries(2)).generate_auth_token(None).await.unwrap();
+    assert_eq!(token.auth_token.expose_secret(), "pplx-minted-token-777");
+    assert_eq!(request_count(&server).await, 3);
+}
+
+#[tokio::test]
+async fn every_retryable_status_is_retried() {
+    for status in [408, 409, 429, 500, 502, 504] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST")).respond_with(ResponseTemplate::new(status)).up_to_n_times(1).mount(&server).await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(token_body()))
+            .mount(&server)
+            .await;
+        client(&server, quick_retries(1)).generate_auth_token(None).await.unwrap_or_else(|e| panic!("{status}: {e}"));
+        assert_eq!(request_count(&server).await, 2, "status {status}");
+    }
+}
+
+#[tokio::test]
+async fn retry_after_in_seconds_is_honoured() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body()))
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    client(&server, quick_retries(2)).generate_auth_token(None).await.unwrap();
+    assert!(started.elapsed() >= Duration::from_secs(1), "waited only {:?}", started.elapsed());
+    assert_eq!(request_count(&server).await, 2);
+}
+
+#[tokio::test]
+async fn other_4xx_responses_are_sent_once() {
+    for status in [400, 401, 403, 404, 422] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST")).respond_with(ResponseTemplate::new(status)).mount(&server).await;
+        let error = client(&server, quick_retries(5)).generate_auth_token(None).await.unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(request_count(&server).await, 1, "status {status} must not be retried");
+    }
+}
+
+#[tokio::test]
+async fn exhausted_retries_report_the_number_of_attempts() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("overloaded"))
+        .mount(&server)
+        .await;
+    let error = client(&server, quick_retries(2)).generate_auth_token(None).await.unwrap_err();
+    assert_eq!(request_count(&server).await, 3);
+    let Error::Api(api) = &error else { panic!("expected an API error, got {error:?}") };
+    assert_eq!(api.attempts, 3);
+    assert_eq!(error.to_string(), "the API answered 503 Service Unavailable after 3 attempts: overloaded");
+}
+
+#[tokio::test]
+async fn zero_retries_means_one_attempt() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    client(&server, RetryPolicy::none()).generate_auth_token(None).await.unwrap_err();
+    assert_eq!(request_count(&server).await, 1);
+}
+
+#[tokio::test]
+async fn connection_errors_are_retried_and_reported_as_transport_errors() {
+    // A port that was just free: nothing listens there.
+    let address = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(format!("http://{address}"))
+        .retry_policy(quick_retries(2))
+        .build()
+        .unwrap();
+    let error = client.generate_auth_token(None).await.unwrap_err();
+    let Error::Transport { attempts, .. } = &error else { panic!("expected a transport error, got {error:?}") };
+    assert_eq!(*attempts, 3);
+    assert!(error.to_string().starts_with("request failed after 3 attempt(s)"), "{error}");
+}
+
+#[tokio::test]
+async fn a_slow_server_hits_the_client_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body()).set_delay(Duration::from_secs(3)))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(200))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = client.generate_auth_token(None).await.unwrap_err();
+    assert!(matches!(error, Error::Timeout { attempts: 1, .. }), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn the_timeout_can_be_changed_per_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body()).set_delay(Duration::from_millis(400)))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(100))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    assert!(matches!(client.generate_auth_token(None).await, Err(Error::Timeout { .. })));
+    let patient = client.with_timeout(Duration::from_secs(10));
+    patient.generate_auth_token(None).await.unwrap();
+    // The original client keeps its own timeout.
+    assert!(matches!(client.generate_auth_token(None).await, Err(Error::Timeout { .. })));
+}
+
+#[tokio::test]
+async fn a_non_json_success_body_is_a_decode_error_with_the_status() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("<html>gateway</html>"))
+        .mount(&server)
+        .await;
+    let error = client(&server, RetryPolicy::none()).generate_auth_token(None).await.unwrap_err();
+    let Error::Decode(decode) = &error else { panic!("expected a decode error, got {error:?}") };
+    assert_eq!(decode.status, 200);
+    assert_eq!(decode.snippet, "<html>gateway</html>");
+    assert!(error.to_string().contains("200 OK"), "{error}");
+}
+
+#[tokio::test]
+async fn a_wrongly_typed_field_names_its_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"auth_token": "t", "created_at_epoch_seconds": "yesterday"})),
+        )
+        .mount(&server)
+        .await;
+    let error = client(&server, RetryPolicy::none()).generate_auth_token(None).await.unwrap_err();
+    let Error::Decode(decode) = error else { panic!() };
+    assert_eq!(decode.path, "created_at_epoch_seconds");
+}
+
+#[tokio::test]
+async fn an_empty_success_body_is_handled() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    // Every field of VideoDB's response is optional, so an empty body is an empty response.
+    let videodb = videodb::Client::builder().api_key(KEY).base_url(server.uri()).build().unwrap();
+    let response = videodb.create_capture_session_token(&Default::default()).await.unwrap();
+    assert!(response.data.is_none() && response.success.is_none());
+    // Perplexity's response requires a token, so an empty body is a clear decode error.
+    let error = client(&server, RetryPolicy::none()).generate_auth_token(None).await.unwrap_err();
+    let Error::Decode(decode) = error else { panic!() };
+    assert!(decode.message.contains("the body is empty"), "{}", decode.message);
+}
+
+#[tokio::test]
+async fn a_ten_megabyte_body_does_not_hang() {
+    let server = MockServer::start().await;
+    let big = "x".repeat(10 * 1024 * 1024);
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"auth_token": big, "created_at_epoch_seconds": 1})),
+        )
+        .mount(&server)
+        .await;
+    let client =
+        Client::builder().api_key(KEY).base_url(server.uri()).timeout(Duration::from_secs(30)).build().unwrap();
+    let token = tokio::time::timeout(Duration::from_secs(60), client.generate_auth_token(None))
+        .await
+        .expect("no hang")
+        .unwrap();
+    assert_eq!(token.auth_token.expose_secret().len(), 10 * 1024 * 1024);
+}
+
+#[tokio::test]
+async fn the_user_agent_names_the_crate_and_version() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body()))
+        .mount(&server)
+        .await;
+    client(&server, RetryPolicy::none()).generate_auth_token(None).await.unwrap();
+    let request = &server.received_requests().await.unwrap()[0];
+    assert_eq!(request.headers.get("user-agent").unwrap(), "perplexity/0.1.0");
+}
+
+#[tokio::test]
+async fn default_headers_are_sent_with_every_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body()))
+        .mount(&server)
+        .await;
+    let client =
+        Client::builder().api_key(KEY).base_url(server.uri()).default_header("x-team", "growth").build().unwrap();
+    client.generate_auth_token(None).await.unwrap();
+    let request = &server.received_requests().await.unwrap()[0];
+    assert_eq!(request.headers.get("x-team").unwrap(), "growth");
+}
+
+#[test]
+fn malformed_keys_and_urls_fail_at_construction() {
+    let cases: Vec<(Result<Client, ConfigError>, &str)> = vec![
+        (Client::new(""), "the Perplexity API key is malformed: it is empty"),
+        (Client::new(format!("{KEY}\n")), "starts or ends with whitespace"),
+        (Client::new("bad\u{7f}key"), "cannot be sent in an HTTP header"),
+        (Client::builder().build(), "no Perplexity API key was given"),
+        (
+            Client::builder().api_key(KEY).base_url("api.perplexity.ai").build(),
+            "invalid base URL \"api.perplexity.ai\"",
+        ),
+        (Client::builder().api_key(KEY).base_url("ftp://x.example").build(), "the scheme must be http or https"),
+        (Client::builder().api_key(KEY).default_header("bad header", "v").build(), "invalid default header"),
+    ];
+    for (result, expected) in cases {
+        let error = result.expect_err(expected);
+        let message = error.to_string();
+        assert!(message.contains(expected), "expected `{expected}` in `{message}`");
+        assert!(!message.contains("bad\u{7f}key") && !message.contains(KEY), "the key leaked: {message}");
+    }
+}
+
+#[test]
+fn the_api_key_never_appears_in_client_debug_output() {
+    let client = Client::new(KEY).unwrap();
+    let debug = format!("{client:?}");
+    assert!(!debug.contains(KEY), "{debug}");
+    assert!(debug.contains("[REDACTED]"), "{debug}");
+    let builder = Client::builder().api_key(KEY);
+    assert!(!format!("{builder:?}").contains(KEY));
+    let request = GenerateAuthTokenRequest { token_name: Some("name".into()) };
+    assert!(format!("{request:?}").contains("name"));
+}
+
+#[tokio::test]
+async fn the_api_key_never_appears_in_any_error() {
+    let mut errors: Vec<Error<client_runtime::NoErrorBody>> = Vec::new();
+    // An API error.
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(401).set_body_string("denied")).mount(&server).await;
+    errors.push(client(&server, RetryPolicy::none()).generate_auth_token(None).await.unwrap_err());
+    // A decode error.
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_string("nope")).mount(&server).await;
+    errors.push(client(&server, RetryPolicy::none()).generate_auth_token(None).await.unwrap_err());
+    // A timeout.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(2)))
+        .mount(&server)
+        .await;
+    let slow = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(50))
+        .retry_policy(RetryPolicy::none());
+    errors.push(slow.build().unwrap().generate_auth_token(None).await.unwrap_err());
+    // A transport error (connection refused).
+    let address = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let refused =
+        Client::builder().api_key(KEY).base_url(format!("http://{address}")).retry_policy(RetryPolicy::none());
+    errors.push(refused.build().unwrap().generate_auth_token(None).await.unwrap_err());
+
+    let kinds: Vec<&str> = errors
+        .iter()
+        .map(|e| match e {
+            Error::Api(_) => "api",
+            Error::Decode(_) => "decode",
+            Error::Timeout { .. } => "timeout",
+            Error::Transport { .. } => "transport",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(kinds, ["api", "decode", "timeout", "transport"]);
+    for error in &errors {
+        for text in [error.to_string(), format!("{error:?}"), format!("{error:#?}")] {
+            assert!(!text.contains(KEY), "the key leaked: {text}");
+        }
+    }
+}
+
+/// Set by [`from_env_reads_the_provider_variables`] for the child processes it starts; changing
+/// the environment of this multi-threaded process itself would race with other tests.
+const CHILD_MARKER: &str = "WORKSPACE_TESTS_FROM_ENV_CHILD";
+
+fn run_child(test: &str, env: &[(&str, &str)]) {
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command.args([test, "--exact", "--ignored", "--nocapture"]).env(CHILD_MARKER, "1");
+    for var in ["PERPLEXITY_API_KEY", "PERPLEXITY_BASE_URL"] {
+        command.env_remove(var);
+    }
+    command.envs(env.iter().copied());
+    let output = command.output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success() && stdout.contains("1 passed"), "child {test} failed:\n{stdout}");
+}
+
+#[test]
+fn from_env_reads_the_provider_variables() {
+    run_child(
+        "from_env_child_with_key_and_url",
+        &[("PERPLEXITY_API_KEY", KEY), ("PERPLEXITY_BASE_URL", "http://127.0.0.1:9/v2/")],
+    );
+    run_child("from_env_child_with_key_only", &[("PERPLEXITY_API_KEY", KEY)]);
+    run_child("from_env_child_without_key", &[]);
+    run_child("from_env_child_with_bad_url", &[("PERPLEXITY_API_KEY", KEY), ("PERPLEXITY_BASE_URL", "not a url")]);
+}
+
+fn in_child() -> bool {
+    std::env::var_os(CHILD_MARKER).is_some()
+}
+
+#[test]
+#[ignore = "run in a child process by from_env_reads_the_provider_variables"]
+fn from_env_child_with_key_and_url() {
+    if in_child() {
+        let client = Client::from_env().unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:9/v2");
+    }
+}
+
+#[test]
+#[ignore = "run in a child process by from_env_reads_the_provider_variables"]
+fn from_env_child_with_key_only() {
+    if in_child() {
+        assert_eq!(Client::from_env().unwrap().base_url(), "https://api.perplexity.ai");
+    }
+}
+
+#[test]
+#[ignore = "run in a child process by from_env_reads_the_provider_variables"]
+fn from_env_child_without_key() {
+    if in_child() {
+        let error = Client::from_env().unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "environment variable PERPLEXITY_API_KEY is not set; it should hold your Perplexity API key"
+        );
+    }
+}
+
+#[test]
+#[ignore = "run in a child process by from_env_reads_the_provider_variables"]
+fn from_env_child_with_bad_url() {
+    if in_child() {
+        let error = Client::from_env().unwrap_err();
+        assert!(error.to_string().starts_with("invalid base URL \"not a url\""), "{error}");
+    }
+}
