@@ -1,6 +1,6 @@
 //! The spec, normalized to OpenAPI 3.0 form, to the [`crate::ir`] model.
 
-mod schema;
+pub(crate) mod schema;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -325,24 +325,66 @@ impl Lowerer<'_> {
         context: &OperationContext<'_>,
         at: &str,
     ) -> Option<Parameter> {
-        match parameter {
-            ReferenceOr::Item(parameter) => Some(parameter.clone()),
-            ReferenceOr::Reference { reference } => {
-                let found = reference
-                    .strip_prefix("#/components/parameters/")
-                    .and_then(|name| self.document.components.as_ref()?.parameters.get(name));
-                match found {
-                    Some(ReferenceOr::Item(parameter)) => Some(parameter.clone()),
-                    _ => {
-                        self.diagnostics.error(
-                            Location::Operation { operation: context.id.clone(), pointer: at.to_owned() },
-                            format!("`$ref: {reference}` does not point at a parameter in `#/components/parameters`"),
-                        );
-                        None
-                    }
-                }
+        let location = Location::Operation { operation: context.id.clone(), pointer: at.to_owned() };
+        self.resolve_component(parameter, "parameters", |c| &c.parameters, location)
+    }
+
+    /// An inline object, or the `#/components/<section>/<name>` entry a `$ref` points at; a
+    /// reference that points anywhere else is an error at `location`.
+    fn resolve_component<T: Clone>(
+        &mut self,
+        item: &ReferenceOr<T>,
+        section: &str,
+        entries: impl Fn(&openapiv3::Components) -> &indexmap::IndexMap<String, ReferenceOr<T>>,
+        location: Location,
+    ) -> Option<T> {
+        let reference = match item {
+            ReferenceOr::Item(item) => return Some(item.clone()),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let document = self.document;
+        let prefix = format!("#/components/{section}/");
+        let found = reference.strip_prefix(&prefix).and_then(|name| entries(document.components.as_ref()?).get(name));
+        match found {
+            Some(ReferenceOr::Item(item)) => Some(item.clone()),
+            _ => {
+                self.diagnostics.error(
+                    location,
+                    format!("`$ref: {reference}` does not point at an entry of `#/components/{section}`"),
+                );
+                None
             }
         }
+    }
+
+    /// The JSON media type of a body or response and its lowered schema; `None` when there is
+    /// no content, and an error when there is content but none of it is JSON.
+    fn json_content(
+        &mut self,
+        content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+        context: &OperationContext<'_>,
+        at: &str,
+        what: &str,
+        type_name: String,
+    ) -> Option<schema::Lowered> {
+        if content.is_empty() {
+            return None;
+        }
+        let Some((media_type, media)) = content.iter().find(|(media, _)| is_json(media)) else {
+            let media: Vec<&str> = content.keys().map(String::as_str).collect();
+            self.diagnostics.error(
+                Location::Operation { operation: context.id.clone(), pointer: at.to_owned() },
+                format!("{what} of type {} are not supported yet; only JSON is", media.join(", ")),
+            );
+            return None;
+        };
+        Some(match &media.schema {
+            Some(schema) => {
+                let schema_at = pointer(at, &["content", media_type, "schema"]);
+                self.lower_schema(schema, &Hint::Derived(type_name), &schema_at)
+            }
+            None => schema::Lowered { ty: TypeRef::Json, nullable: false },
+        })
     }
 
     fn lower_parameter(
@@ -446,45 +488,11 @@ impl Lowerer<'_> {
         type_base: &str,
     ) -> Option<Body> {
         let at = pointer(&context.at, &["requestBody"]);
-        let body = match body {
-            ReferenceOr::Item(body) => body.clone(),
-            ReferenceOr::Reference { reference } => {
-                let found = reference
-                    .strip_prefix("#/components/requestBodies/")
-                    .and_then(|name| self.document.components.as_ref()?.request_bodies.get(name));
-                match found {
-                    Some(ReferenceOr::Item(body)) => body.clone(),
-                    _ => {
-                        self.diagnostics.error(
-                            Location::Operation { operation: context.id.clone(), pointer: at },
-                            format!(
-                                "`$ref: {reference}` does not point at a request body in `#/components/requestBodies`"
-                            ),
-                        );
-                        return None;
-                    }
-                }
-            }
-        };
-        if body.content.is_empty() {
-            return None;
-        }
-        let Some((media_type, content)) = body.content.iter().find(|(media, _)| is_json(media)) else {
-            let media: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            self.diagnostics.error(
-                Location::Operation { operation: context.id.clone(), pointer: at },
-                format!("request bodies of type {} are not supported yet; only JSON bodies are", media.join(", ")),
-            );
-            return None;
-        };
-        let ty = match &content.schema {
-            Some(schema) => {
-                let schema_at = pointer(&at, &["content", media_type, "schema"]);
-                self.lower_schema(schema, &Hint::Derived(format!("{type_base}Request")), &schema_at).ty
-            }
-            None => TypeRef::Json,
-        };
-        Some(Body { ty, required: body.required })
+        let location = Location::Operation { operation: context.id.clone(), pointer: at.clone() };
+        let body = self.resolve_component(body, "requestBodies", |c| &c.request_bodies, location)?;
+        let lowered =
+            self.json_content(&body.content, context, &at, "request bodies", format!("{type_base}Request"))?;
+        Some(Body { ty: lowered.ty, required: body.required })
     }
 
     fn lower_responses(
@@ -493,7 +501,7 @@ impl Lowerer<'_> {
         context: &OperationContext<'_>,
         type_base: &str,
     ) -> (Success, Vec<ErrorVariant>) {
-        let mut entries: Vec<(StatusMatch, String, &ReferenceOr<Response>)> = responses
+        let mut raw: Vec<(StatusMatch, String, &ReferenceOr<Response>)> = responses
             .responses
             .iter()
             .map(|(status, response)| match status {
@@ -502,7 +510,17 @@ impl Lowerer<'_> {
             })
             .collect();
         if let Some(default) = &responses.default {
-            entries.push((StatusMatch::Default, "default".to_owned(), default));
+            raw.push((StatusMatch::Default, "default".to_owned(), default));
+        }
+        let mut entries: Vec<(StatusMatch, String, Response)> = Vec::new();
+        for (status, key, response) in raw {
+            let location = Location::Operation {
+                operation: context.id.clone(),
+                pointer: pointer(&context.at, &["responses", &key]),
+            };
+            if let Some(response) = self.resolve_component(response, "responses", |c| &c.responses, location) {
+                entries.push((status, key, response));
+            }
         }
         let is_success = |status: &StatusMatch| match status {
             StatusMatch::Code(code) => (200..300).contains(code),
@@ -548,95 +566,31 @@ impl Lowerer<'_> {
             };
             let rust_name = naming::unique(variant, &mut taken);
             let ty = self.response_body(response, context, &format!("{type_base}{rust_name}Body"), key);
-            let description = self.response_description(response);
             let status_text = match status {
                 StatusMatch::Code(code) => format!("`{code}`"),
                 StatusMatch::Range(range) => format!("`{range}XX`"),
                 StatusMatch::Default => "Any other status".to_owned(),
             };
-            let docs = match description {
-                Some(description) if !description.trim().is_empty() => {
-                    let mut paragraphs = docs::paragraphs(&description);
-                    paragraphs[0] = format!("{status_text}: {}", paragraphs[0]);
-                    paragraphs
-                }
-                _ => vec![status_text],
+            let mut docs = docs::paragraphs(&response.description);
+            match docs.first_mut() {
+                Some(first) => *first = format!("{status_text}: {first}"),
+                None => docs.push(status_text),
             };
             errors.push(ErrorVariant { rust_name, status: *status, ty, docs });
         }
-        (Success { ..success }, errors)
-    }
-
-    fn resolve_response<'r>(&self, response: &'r ReferenceOr<Response>) -> Option<&'r Response>
-    where
-        Self: 'r,
-    {
-        match response {
-            ReferenceOr::Item(response) => Some(response),
-            ReferenceOr::Reference { .. } => None,
-        }
-    }
-
-    fn response_description(&self, response: &ReferenceOr<Response>) -> Option<String> {
-        match response {
-            ReferenceOr::Item(response) => Some(response.description.clone()),
-            ReferenceOr::Reference { reference } => reference
-                .strip_prefix("#/components/responses/")
-                .and_then(|name| self.document.components.as_ref()?.responses.get(name))
-                .and_then(|r| r.as_item())
-                .map(|r| r.description.clone()),
-        }
+        (success, errors)
     }
 
     fn response_body(
         &mut self,
-        response: &ReferenceOr<Response>,
+        response: &Response,
         context: &OperationContext<'_>,
         name: &str,
         key: &str,
     ) -> Option<TypeRef> {
         let at = pointer(&context.at, &["responses", key]);
-        let response = match self.resolve_response(response) {
-            Some(response) => response.clone(),
-            None => {
-                let ReferenceOr::Reference { reference } = response else { return None };
-                let found = reference
-                    .strip_prefix("#/components/responses/")
-                    .and_then(|name| self.document.components.as_ref()?.responses.get(name))
-                    .and_then(|r| r.as_item())
-                    .cloned();
-                match found {
-                    Some(response) => response,
-                    None => {
-                        self.diagnostics.error(
-                            Location::Operation { operation: context.id.clone(), pointer: at },
-                            format!("`$ref: {reference}` does not point at a response in `#/components/responses`"),
-                        );
-                        return None;
-                    }
-                }
-            }
-        };
-        if response.content.is_empty() {
-            return None;
-        }
-        let Some((media_type, content)) = response.content.iter().find(|(media, _)| is_json(media)) else {
-            let media: Vec<&str> = response.content.keys().map(String::as_str).collect();
-            self.diagnostics.error(
-                Location::Operation { operation: context.id.clone(), pointer: at },
-                format!("responses of type {} are not supported yet; only JSON responses are", media.join(", ")),
-            );
-            return None;
-        };
-        let schema_at = pointer(&at, &["content", media_type, "schema"]);
-        let ty = match &content.schema {
-            Some(schema) => {
-                let lowered = self.lower_schema(schema, &Hint::Derived(name.to_owned()), &schema_at);
-                if lowered.nullable { TypeRef::Option(Box::new(lowered.ty)) } else { lowered.ty }
-            }
-            None => TypeRef::Json,
-        };
-        Some(ty)
+        let lowered = self.json_content(&response.content, context, &at, "responses", name.to_owned())?;
+        Some(if lowered.nullable { TypeRef::Option(Box::new(lowered.ty)) } else { lowered.ty })
     }
 
     fn operation_auth(
