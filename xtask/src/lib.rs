@@ -301,11 +301,24 @@ pub fn generate_standalone(
         }
         None => {
             let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
-            Settings::for_crate(&codegen::naming::snake_ident(stem).trim_start_matches("r#").replace('_', "-"))
+            let words: Vec<&str> = stem.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+            let mut name = words.join("-").to_ascii_lowercase();
+            if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                name.insert_str(0, "api-");
+            }
+            Settings::for_crate(&name)
         }
     };
     if let Some(name) = name {
         settings.package.name = name.to_owned();
+    }
+    let valid = settings.package.name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && settings.package.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid {
+        bail!(
+            "`{}` is not a valid crate name: use ASCII letters, digits, `-` and `_`, starting with a letter",
+            settings.package.name
+        );
     }
     let runtime = root.join("crates").join("client-runtime");
     let runtime = runtime.canonicalize().unwrap_or(runtime);

@@ -12,7 +12,7 @@ use crate::types;
 static PROVIDER: ProviderInfo = ProviderInfo {
     name: "AssemblyAI",
     user_agent: concat!("assemblyai", "/", env!("CARGO_PKG_VERSION")),
-    default_base_url: "https://streaming.assemblyai.com",
+    default_base_url: Some("https://streaming.assemblyai.com"),
     api_key_env: "ASSEMBLYAI_API_KEY",
     base_url_env: "ASSEMBLYAI_BASE_URL",
     requires_api_key: true,

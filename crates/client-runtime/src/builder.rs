@@ -20,8 +20,9 @@ pub struct ProviderInfo {
     pub name: &'static str,
     /// Sent as `User-Agent`: `<crate>/<version>`.
     pub user_agent: &'static str,
-    /// The base URL used when none is configured.
-    pub default_base_url: &'static str,
+    /// The base URL used when none is configured; `None` when the spec names no server, so the
+    /// user must configure one.
+    pub default_base_url: Option<&'static str>,
     /// The environment variable [`ClientBuilder::from_env`] reads the API key from.
     pub api_key_env: &'static str,
     /// The environment variable [`ClientBuilder::from_env`] reads an optional base URL from.
@@ -69,6 +70,16 @@ pub enum ConfigError {
         provider: &'static str,
         /// What is wrong with it.
         reason: &'static str,
+    },
+    /// The spec names no server and no base URL was given.
+    #[error(
+        "the {provider} spec names no server, so a base URL is needed: pass one to the builder's `base_url`, or set {var} and use `from_env`"
+    )]
+    MissingBaseUrl {
+        /// The variable `from_env` reads.
+        var: &'static str,
+        /// The API it is for.
+        provider: &'static str,
     },
     /// The base URL cannot be used.
     #[error("invalid base URL {url:?}: {reason}")]
@@ -240,7 +251,10 @@ impl<C: FromClientCore> ClientBuilder<C> {
         } else if provider.requires_api_key {
             return Err(ConfigError::MissingApiKey { var: provider.api_key_env, provider: provider.name });
         }
-        let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(provider.default_base_url))?;
+        let Some(base_url) = self.base_url.as_deref().or(provider.default_base_url) else {
+            return Err(ConfigError::MissingBaseUrl { var: provider.base_url_env, provider: provider.name });
+        };
+        let base_url = parse_base_url(base_url)?;
         let http = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()

@@ -277,7 +277,7 @@ mod tests {
     static PROVIDER: ProviderInfo = ProviderInfo {
         name: "Test",
         user_agent: "test/1.0",
-        default_base_url: "https://api.test.example/v1/",
+        default_base_url: Some("https://api.test.example/v1/"),
         api_key_env: "TEST_API_KEY",
         base_url_env: "TEST_BASE_URL",
         requires_api_key: true,

@@ -19,8 +19,9 @@ pub struct Api {
     pub api_version: String,
     /// The spec's `info.description`.
     pub description: Option<String>,
-    /// The base URL used when none is configured.
-    pub default_base_url: String,
+    /// The base URL used when none is configured; `None` when the spec has no absolute server
+    /// URL and the settings give none, so users must configure one.
+    pub default_base_url: Option<String>,
     /// Every server the spec lists, for users to choose from.
     pub servers: Vec<Server>,
     /// All named types, by Rust name.
@@ -213,6 +214,8 @@ pub enum TypeRef {
     Option(Box<TypeRef>),
     /// `()`, for a schema that only allows `null`.
     Unit,
+    /// `Box<T>`: the indirection a recursive type needs.
+    Boxed(Box<TypeRef>),
 }
 
 /// Integer widths.

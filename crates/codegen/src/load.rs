@@ -234,6 +234,9 @@ fn normalize_schema_positions(value: &mut Value, dialect: Dialect) {
 }
 
 fn is_null_schema(value: &Value) -> bool {
+    if value.get("x-null") == Some(&Value::Bool(true)) {
+        return true;
+    }
     match value.get("type") {
         Some(Value::String(t)) => t == "null",
         Some(Value::Array(types)) => types.iter().all(|t| t == "null"),
@@ -269,6 +272,32 @@ fn normalize_schema(value: &mut Value, dialect: Dialect) {
         normalize_31_keywords(schema);
     }
 
+    // An `enum` that lists `null` means the value is nullable.
+    if let Some(Value::Array(values)) = schema.get_mut("enum") {
+        let before = values.len();
+        values.retain(|v| !v.is_null());
+        if values.len() != before {
+            schema.insert("nullable".into(), Value::Bool(true));
+        }
+    }
+
+    // Recurse into subschemas.
+    for key in ["items", "not", "additionalProperties", "unevaluatedItems", "contains", "if", "then", "else"] {
+        if let Some(child) = schema.get_mut(key) {
+            normalize_schema(child, dialect);
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf", "prefixItems"] {
+        if let Some(Value::Array(children)) = schema.get_mut(key) {
+            children.iter_mut().for_each(|child| normalize_schema(child, dialect));
+        }
+    }
+    for key in ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"] {
+        if let Some(Value::Object(children)) = schema.get_mut(key) {
+            children.values_mut().for_each(|child| normalize_schema(child, dialect));
+        }
+    }
+
     // `anyOf` / `oneOf` with `null` members (3.1's nullable; some 3.0 documents use it too).
     for key in ["anyOf", "oneOf"] {
         let Some(Value::Array(members)) = schema.get_mut(key) else { continue };
@@ -300,32 +329,6 @@ fn normalize_schema(value: &mut Value, dialect: Dialect) {
                 }
                 _ => {}
             }
-        }
-    }
-
-    // An `enum` that lists `null` means the value is nullable.
-    if let Some(Value::Array(values)) = schema.get_mut("enum") {
-        let before = values.len();
-        values.retain(|v| !v.is_null());
-        if values.len() != before {
-            schema.insert("nullable".into(), Value::Bool(true));
-        }
-    }
-
-    // Recurse into subschemas.
-    for key in ["items", "not", "additionalProperties", "unevaluatedItems", "contains", "if", "then", "else"] {
-        if let Some(child) = schema.get_mut(key) {
-            normalize_schema(child, dialect);
-        }
-    }
-    for key in ["allOf", "anyOf", "oneOf", "prefixItems"] {
-        if let Some(Value::Array(children)) = schema.get_mut(key) {
-            children.iter_mut().for_each(|child| normalize_schema(child, dialect));
-        }
-    }
-    for key in ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"] {
-        if let Some(Value::Object(children)) = schema.get_mut(key) {
-            children.values_mut().for_each(|child| normalize_schema(child, dialect));
         }
     }
 }

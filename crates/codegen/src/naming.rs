@@ -73,26 +73,35 @@ pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
+/// How a name is derived for an operation without an operationId.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PathNaming {
+    /// A GET on a path that also has an item path (`/videos` beside `/videos/{id}`): `list_`.
+    pub is_collection: bool,
+    /// Another operation derives the same name: the path parameters are added (`by_<param>`).
+    pub disambiguate: bool,
+}
+
 /// The method name for an operation.
 ///
 /// The rule, in order:
-/// 1. A `method_name` override in the provider's settings wins.
+/// 1. A `method_name` override in the provider's settings wins (applied by the caller).
 /// 2. An operationId that FastAPI generated (`{function}{path}_{method}` with every non-word
 ///    character of the path turned into `_`, such as `create_client_token_v1_client_tokens_post`
 ///    for `POST /v1/client/tokens`) loses that machine-made suffix, leaving `create_client_token`.
 /// 3. Any other operationId is converted to snake case (`generateStreamingToken` →
 ///    `generate_streaming_token`).
-/// 4. Without an operationId, the name is a verb from the HTTP method (`get`, `create` for
-///    POST, `replace` for PUT, `update` for PATCH, `delete`) followed by the path's literal
-///    segments; a path parameter that follows the last literal segment adds `by_<param>` when a
-///    collection endpoint of the same path would otherwise collide.
-pub fn method_name(operation_id: Option<&str>, http_method: &str, path: &str) -> String {
+/// 4. Without an operationId, the name is a verb followed by the path's literal segments. The
+///    verb comes from the HTTP method: `get` (or `list` for a collection, see [`PathNaming`]),
+///    `create` for POST, `replace` for PUT, `update` for PATCH, `delete`. Only when two
+///    operations would get the same name do their path parameters join it, as `by_<param>`.
+pub fn method_name(operation_id: Option<&str>, http_method: &str, path: &str, naming: PathNaming) -> String {
     match operation_id {
         Some(id) => {
             let stripped = strip_fastapi_suffix(id, http_method, path);
             snake_ident(stripped.unwrap_or(id))
         }
-        None => method_name_from_path(http_method, path),
+        None => method_name_from_path(http_method, path, naming),
     }
 }
 
@@ -104,8 +113,9 @@ fn strip_fastapi_suffix<'a>(id: &'a str, http_method: &str, path: &str) -> Optio
     (!stripped.is_empty()).then_some(stripped)
 }
 
-fn method_name_from_path(http_method: &str, path: &str) -> String {
+fn method_name_from_path(http_method: &str, path: &str, naming: PathNaming) -> String {
     let verb = match http_method.to_ascii_lowercase().as_str() {
+        "get" if naming.is_collection => "list",
         "get" => "get",
         "post" => "create",
         "put" => "replace",
@@ -114,15 +124,17 @@ fn method_name_from_path(http_method: &str, path: &str) -> String {
         other => return snake_ident(&format!("{other} {}", words(path))),
     };
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let literal: Vec<&str> = segments.iter().copied().filter(|s| !s.starts_with('{')).collect();
     let mut name = verb.to_owned();
-    for segment in &literal {
+    for segment in segments.iter().filter(|s| !s.starts_with('{')) {
         name.push(' ');
         name.push_str(&words(segment));
     }
-    if let Some(last) = segments.last().filter(|s| s.starts_with('{')) {
-        name.push_str(" by ");
-        name.push_str(&words(last));
+    if naming.disambiguate {
+        let params: Vec<String> = segments.iter().filter(|s| s.starts_with('{')).map(|s| words(s)).collect();
+        if !params.is_empty() {
+            name.push_str(" by ");
+            name.push_str(&params.join(" and "));
+        }
     }
     snake_ident(&name)
 }
@@ -183,19 +195,36 @@ mod tests {
 
     #[test]
     fn method_names() {
+        let plain = PathNaming::default();
+        let collection = PathNaming { is_collection: true, ..plain };
+        let ambiguous = PathNaming { disambiguate: true, ..plain };
         let cases = [
-            (Some("createPipecatSessionToken_auto_token_post"), "POST", "/auto/token", "create_pipecat_session_token"),
-            (Some("create_client_token_v1_client_tokens_post"), "POST", "/v1/client/tokens", "create_client_token"),
-            (Some("get_job_v1_jobs__job_id__get"), "GET", "/v1/jobs/{job_id}", "get_job"),
-            (Some("generateStreamingToken"), "GET", "/v3/token", "generate_streaming_token"),
-            (Some("generate_auth_token"), "POST", "/generate_auth_token", "generate_auth_token"),
-            (None, "POST", "/capture/session/token", "create_capture_session_token"),
-            (None, "GET", "/video/{video_id}", "get_video_by_video_id"),
-            (None, "GET", "/video", "get_video"),
-            (None, "DELETE", "/collection/{id}/video/{video_id}", "delete_collection_video_by_video_id"),
+            (
+                Some("createPipecatSessionToken_auto_token_post"),
+                "POST",
+                "/auto/token",
+                plain,
+                "create_pipecat_session_token",
+            ),
+            (
+                Some("create_client_token_v1_client_tokens_post"),
+                "POST",
+                "/v1/client/tokens",
+                plain,
+                "create_client_token",
+            ),
+            (Some("get_job_v1_jobs__job_id__get"), "GET", "/v1/jobs/{job_id}", plain, "get_job"),
+            (Some("generateStreamingToken"), "GET", "/v3/token", plain, "generate_streaming_token"),
+            (Some("generate_auth_token"), "POST", "/generate_auth_token", plain, "generate_auth_token"),
+            (None, "POST", "/capture/session/token", plain, "create_capture_session_token"),
+            (None, "GET", "/video", collection, "list_video"),
+            (None, "GET", "/video/{video_id}", plain, "get_video"),
+            (None, "DELETE", "/video/{video_id}", plain, "delete_video"),
+            (None, "GET", "/collection/{id}/video/{video_id}", ambiguous, "get_collection_video_by_id_and_video_id"),
+            (None, "PATCH", "/jobs/lucy-2.5", plain, "update_jobs_lucy_2_5"),
         ];
-        for (id, method, path, expected) in cases {
-            assert_eq!(method_name(id, method, path), expected, "{id:?} {method} {path}");
+        for (id, method, path, naming, expected) in cases {
+            assert_eq!(method_name(id, method, path, naming), expected, "{id:?} {method} {path}");
         }
     }
 

@@ -12,7 +12,7 @@ use crate::types;
 static PROVIDER: ProviderInfo = ProviderInfo {
     name: "Decart",
     user_agent: concat!("decart", "/", env!("CARGO_PKG_VERSION")),
-    default_base_url: "https://api.decart.ai",
+    default_base_url: Some("https://api.decart.ai"),
     api_key_env: "DECART_API_KEY",
     base_url_env: "DECART_BASE_URL",
     requires_api_key: true,

@@ -12,7 +12,7 @@ use crate::types;
 static PROVIDER: ProviderInfo = ProviderInfo {
     name: "Perplexity",
     user_agent: concat!("perplexity", "/", env!("CARGO_PKG_VERSION")),
-    default_base_url: "https://api.perplexity.ai",
+    default_base_url: Some("https://api.perplexity.ai"),
     api_key_env: "PERPLEXITY_API_KEY",
     base_url_env: "PERPLEXITY_BASE_URL",
     requires_api_key: true,

@@ -12,7 +12,7 @@ use crate::types;
 static PROVIDER: ProviderInfo = ProviderInfo {
     name: "Simli",
     user_agent: concat!("simli", "/", env!("CARGO_PKG_VERSION")),
-    default_base_url: "https://api.simli.ai/",
+    default_base_url: Some("https://api.simli.ai/"),
     api_key_env: "SIMLI_API_KEY",
     base_url_env: "SIMLI_BASE_URL",
     requires_api_key: true,

@@ -12,7 +12,7 @@ use crate::types;
 static PROVIDER: ProviderInfo = ProviderInfo {
     name: "VideoDB",
     user_agent: concat!("videodb", "/", env!("CARGO_PKG_VERSION")),
-    default_base_url: "https://api.videodb.io",
+    default_base_url: Some("https://api.videodb.io"),
     api_key_env: "VIDEODB_API_KEY",
     base_url_env: "VIDEODB_BASE_URL",
     requires_api_key: true,

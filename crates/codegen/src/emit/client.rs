@@ -15,7 +15,10 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
     let module_doc = format!(" The [`Client`] for the {display} API: construction, and one method per operation.");
     let crate_name = &settings.package.name;
     let user_agent = quote! { concat!(#crate_name, "/", env!("CARGO_PKG_VERSION")) };
-    let default_base_url = &api.default_base_url;
+    let default_base_url = match &api.default_base_url {
+        Some(url) => quote! { Some(#url) },
+        None => quote! { None },
+    };
     let api_key_env = settings.api_key_env();
     let base_url_env = settings.base_url_env();
     let requires_api_key = api.requires_api_key;
@@ -27,7 +30,13 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
     );
     let client_docs = doc_attrs(&client_docs);
 
-    let base_url_doc = format!(" The base URL used unless another is configured: `{default_base_url}`.");
+    let base_url_const = api.default_base_url.as_ref().map(|url| {
+        let doc = format!(" The base URL used unless another is configured: `{url}`.");
+        quote! {
+            #[doc = #doc]
+            pub const DEFAULT_BASE_URL: &'static str = #url;
+        }
+    });
     let key_env_doc =
         format!(" The environment variable [`Client::from_env`] reads the API key from: `{api_key_env}`.");
     let url_env_doc =
@@ -66,18 +75,44 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
 
     let servers = servers_module(api);
     let methods = api.operations.iter().map(operation_methods);
-    let types_import = (!api.types.is_empty()).then(|| quote! { use crate::types; });
-    let secret_import = requires_api_key.then(|| quote! { Secret, });
+    let uses_types = api.operations.iter().any(|op| {
+        op.params_type.is_some()
+            || op.errors_type.is_some()
+            || op.path_params.iter().any(|p| mentions_named(&p.ty))
+            || op.body.as_ref().is_some_and(|b| mentions_named(&b.ty))
+            || op.success.ty.as_ref().is_some_and(mentions_named)
+    });
+    let types_import = uses_types.then(|| quote! { use crate::types; });
+    let has_operations = !api.operations.is_empty();
+    let mut runtime_imports = Vec::new();
+    if has_operations {
+        runtime_imports.extend([quote! { ApiResponse }]);
+    }
+    if api.operations.iter().any(|op| op.auth.is_some()) {
+        runtime_imports.push(quote! { Auth });
+    }
+    runtime_imports.extend([quote! { ClientBuilder }, quote! { ClientCore }, quote! { ConfigError }]);
+    if has_operations {
+        runtime_imports.push(quote! { Error });
+    }
+    runtime_imports.push(quote! { FromClientCore });
+    if has_operations {
+        runtime_imports.push(quote! { Method });
+    }
+    runtime_imports.push(quote! { ProviderInfo });
+    if has_operations {
+        runtime_imports.push(quote! { Request });
+    }
+    if requires_api_key {
+        runtime_imports.push(quote! { Secret });
+    }
 
     quote! {
         #![doc = #module_doc]
 
         use std::time::Duration;
 
-        use client_runtime::{
-            ApiResponse, Auth, ClientBuilder, ClientCore, ConfigError, Error, FromClientCore, Method, ProviderInfo, Request,
-            #secret_import
-        };
+        use client_runtime::{#(#runtime_imports),*};
 
         #types_import
 
@@ -97,8 +132,7 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
         }
 
         impl Client {
-            #[doc = #base_url_doc]
-            pub const DEFAULT_BASE_URL: &'static str = #default_base_url;
+            #base_url_const
             #[doc = #key_env_doc]
             pub const API_KEY_ENV: &'static str = #api_key_env;
             #[doc = #url_env_doc]
@@ -164,6 +198,17 @@ fn servers_module(api: &Api) -> Option<TokenStream> {
             #(#consts)*
         }
     })
+}
+
+/// Whether a type refers to the generated `types` module.
+fn mentions_named(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(_) => true,
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => {
+            mentions_named(inner)
+        }
+        _ => false,
+    }
 }
 
 /// A path parameter's argument type: `&str` for strings, by value for `Copy` types.
@@ -286,13 +331,24 @@ fn operation_methods(operation: &Operation) -> TokenStream {
         quote! { send_no_content }
     };
 
+    let forward = if operation.success.ty.is_some() {
+        quote! {
+            #allow_deprecated
+            let response = self.#raw_name(#(#arg_names),*).await?;
+            Ok(response.into_body())
+        }
+    } else {
+        quote! {
+            #allow_deprecated
+            self.#raw_name(#(#arg_names),*).await?;
+            Ok(())
+        }
+    };
     quote! {
         #docs
         #deprecated
         pub async fn #name(&self, #(#args),*) -> Result<#success, Error<#error>> {
-            #allow_deprecated
-            let response = self.#raw_name(#(#arg_names),*).await?;
-            Ok(response.into_body())
+            #forward
         }
 
         #raw_docs

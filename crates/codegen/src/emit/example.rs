@@ -53,11 +53,14 @@ pub(crate) fn readme(api: &Api, settings: &Settings, header: &str, example_code:
     }
     out.push_str("\n## Configuration\n\n");
     out.push_str(&format!(
-        "`Client::builder()` sets the base URL (default `{}`), the timeout per attempt (default 60 s), \
+        "`Client::builder()` sets the base URL ({}), the timeout per attempt (default 60 s), \
          the retry policy (default: 2 retries with exponential backoff and jitter, honouring `Retry-After`, \
          for connection errors, timeouts, 408, 409, 429 and 5xx), extra default headers, and a \
          caller-supplied `reqwest::Client`. `client.with_timeout(..)` changes the timeout for a call or two.\n\n",
-        api.default_base_url
+        match &api.default_base_url {
+            Some(url) => format!("default `{url}`"),
+            None => "required: the spec names no server".to_owned(),
+        }
     ));
     if api.servers.len() > 1 {
         out.push_str("The spec lists these servers, available as constants in `servers`:\n\n");
@@ -220,6 +223,10 @@ fn value_expr(api: &Api, krate: &proc_macro2::Ident, ty: &TypeRef, name: &str, d
         TypeRef::Float(_) => quote! { 0.0 },
         TypeRef::Json => quote! { serde_json::Value::Null },
         TypeRef::Unit => quote! { () },
+        TypeRef::Boxed(inner) => {
+            let inner = value_expr(api, krate, inner, name, depth + 1);
+            quote! { Box::new(#inner) }
+        }
         TypeRef::JsonObject | TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Option(_) => quote! { Default::default() },
     }
 }

@@ -69,6 +69,10 @@ pub(crate) fn type_tokens(ty: &TypeRef, qualified: bool) -> TokenStream {
             quote! { Option<#inner> }
         }
         TypeRef::Unit => quote! { () },
+        TypeRef::Boxed(inner) => {
+            let inner = type_tokens(inner, qualified);
+            quote! { Box<#inner> }
+        }
     }
 }
 

@@ -257,6 +257,22 @@ fn errors_def(name: &Ident, docs: &TokenStream, def: &ErrorsDef) -> TokenStream 
         })
         .collect();
     let fallback = (!has_default).then(|| quote! { _ => None, });
+    let only_default = def.variants.len() == 1 && def.variants[0].status == StatusMatch::Default;
+    let (status_arg, decode) = if only_default {
+        let value = match &def.variants[0].ty {
+            Some(_) => {
+                let ident = format_ident!("{}", def.variants[0].rust_name);
+                quote! { client_runtime::__private::decode_error_body(body).map(Self::#ident) }
+            }
+            None => {
+                let ident = format_ident!("{}", def.variants[0].rust_name);
+                quote! { Some(Self::#ident) }
+            }
+        };
+        (format_ident!("_status"), value)
+    } else {
+        (format_ident!("status"), quote! { match status.as_u16() { #(#arms)* #fallback } })
+    };
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
@@ -265,11 +281,8 @@ fn errors_def(name: &Ident, docs: &TokenStream, def: &ErrorsDef) -> TokenStream 
         }
 
         impl client_runtime::ErrorBody for #name {
-            fn from_response(status: client_runtime::StatusCode, #body_arg: &[u8]) -> Option<Self> {
-                match status.as_u16() {
-                    #(#arms)*
-                    #fallback
-                }
+            fn from_response(#status_arg: client_runtime::StatusCode, #body_arg: &[u8]) -> Option<Self> {
+                #decode
             }
         }
     }

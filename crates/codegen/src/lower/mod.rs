@@ -48,6 +48,7 @@ pub(crate) fn lower(document: &OpenAPI, settings: &Settings, diagnostics: &mut D
     lowerer.lower_components();
     let operations = lowerer.lower_operations();
     lowerer.apply_secret_fields();
+    lowerer.box_recursive_types();
     lowerer.fill_missing_docs(&operations);
     let (default_base_url, servers) = lowerer.servers();
     let display_name = settings.client.display_name.clone().unwrap_or_else(|| document.info.title.clone());
@@ -71,6 +72,23 @@ impl Lowerer<'_> {
             Hint::Exact(name) => name.clone(),
             Hint::Derived(name) => naming::unique(naming::type_ident(name), &mut self.taken_type_names),
         }
+    }
+
+    /// The type behind an alias (`pub type Name = String;` becomes `String`), so parameters take
+    /// plain types such as `&str`.
+    fn without_aliases(&self, ty: TypeRef) -> TypeRef {
+        let mut ty = ty;
+        for _ in 0..16 {
+            match &ty {
+                TypeRef::Named(name) => match self.types.get(name).map(|t| &t.kind) {
+                    Some(TypeKind::Alias(target)) => ty = target.clone(),
+                    _ => return ty,
+                },
+                TypeRef::Array(item) => return TypeRef::Array(Box::new(self.without_aliases((**item).clone()))),
+                _ => return ty,
+            }
+        }
+        ty
     }
 
     /// Records a named type and returns a reference to it.
@@ -110,7 +128,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn servers(&mut self) -> (String, Vec<Server>) {
+    fn servers(&mut self) -> (Option<String>, Vec<Server>) {
         let mut taken = BTreeSet::new();
         let servers: Vec<Server> = self
             .document
@@ -136,20 +154,62 @@ impl Lowerer<'_> {
             })
             .collect();
         let default = match (&self.settings.client.default_base_url, servers.first()) {
-            (Some(url), _) => url.clone(),
-            (None, Some(server)) if server.url.starts_with("http") => server.url.clone(),
+            (Some(url), _) => Some(url.clone()),
+            (None, Some(server)) if server.url.starts_with("http") => Some(server.url.clone()),
             _ => {
-                self.diagnostics.error(
+                self.diagnostics.warning(
                     Location::Pointer("#/servers".into()),
-                    "the spec lists no absolute server URL; set `client.default_base_url` in the provider settings",
+                    format!(
+                        "the spec lists no absolute server URL, so the client has no default base URL: users must give one (the builder's `base_url` or {}), or set `client.default_base_url` in the provider settings",
+                        self.settings.base_url_env()
+                    ),
                 );
-                String::new()
+                None
             }
         };
         (default, servers)
     }
 
+    /// How each operation without an operationId is named: whether its path is a collection
+    /// (another path adds one parameter segment to it) and whether its derived name collides.
+    fn path_naming(&self) -> BTreeMap<(String, String), naming::PathNaming> {
+        // Trailing slashes do not change what a path names (`/video/` beside `/video/{id}`).
+        let paths: Vec<&str> = self.document.paths.paths.keys().map(|p| p.trim_end_matches('/')).collect();
+        let unnamed: Vec<(String, String)> = self
+            .document
+            .operations()
+            .filter(|(_, _, op)| op.operation_id.is_none())
+            .map(|(path, method, _)| (path.to_owned(), method.to_owned()))
+            .collect();
+        let mut result: BTreeMap<(String, String), naming::PathNaming> = unnamed
+            .iter()
+            .map(|(path, method)| {
+                let path_trimmed = path.trim_end_matches('/');
+                let is_collection = !path_trimmed.ends_with('}')
+                    && paths.iter().any(|other| {
+                        other.strip_prefix(path_trimmed).is_some_and(|rest| {
+                            rest.starts_with("/{") && rest.ends_with('}') && rest[1..].matches('/').count() == 0
+                        })
+                    });
+                ((path.clone(), method.clone()), naming::PathNaming { is_collection, disambiguate: false })
+            })
+            .collect();
+        let mut by_name: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        for (key, path_naming) in &result {
+            by_name.entry(naming::method_name(None, &key.1, &key.0, *path_naming)).or_default().push(key.clone());
+        }
+        for keys in by_name.values().filter(|keys| keys.len() > 1) {
+            for key in keys {
+                if let Some(entry) = result.get_mut(key) {
+                    entry.disambiguate = true;
+                }
+            }
+        }
+        result
+    }
+
     fn lower_operations(&mut self) -> Vec<Operation> {
+        let path_naming = self.path_naming();
         let mut operations = Vec::new();
         let mut method_names: BTreeMap<String, String> = BTreeMap::new();
         let mut operation_ids: BTreeMap<String, String> = BTreeMap::new();
@@ -178,7 +238,10 @@ impl Lowerer<'_> {
                 }
                 let method_name = match self.settings.operations.get(&id).and_then(|o| o.method_name.clone()) {
                     Some(name) => naming::snake_ident(&name),
-                    None => naming::method_name(operation.operation_id.as_deref(), method, path),
+                    None => {
+                        let how = path_naming.get(&(path.clone(), method.to_owned())).copied().unwrap_or_default();
+                        naming::method_name(operation.operation_id.as_deref(), method, path, how)
+                    }
                 };
                 if let Some(other) = method_names.insert(method_name.clone(), id.clone()) {
                     self.diagnostics.error(
@@ -257,7 +320,7 @@ impl Lowerer<'_> {
                 params.push(param);
             }
         }
-        self.check_path_template(context, &path_params);
+        self.reconcile_path_template(context, &mut path_params, &mut params);
 
         let params_type = (!params.is_empty()).then(|| {
             let name = naming::unique(format!("{type_base}Params"), &mut self.taken_type_names);
@@ -404,7 +467,8 @@ impl Lowerer<'_> {
         };
         let schema_at = pointer(at, &["schema"]);
         let hint = Hint::Derived(format!("{type_base}{}", naming::type_ident(&data.name)));
-        let lowered = self.lower_schema(schema, &hint, &schema_at);
+        let mut lowered = self.lower_schema(schema, &hint, &schema_at);
+        lowered.ty = self.without_aliases(lowered.ty);
         let scalar = |ty: &TypeRef| {
             matches!(ty, TypeRef::String | TypeRef::Bool | TypeRef::Integer(_) | TypeRef::Float(_))
                 || matches!(ty, TypeRef::Named(name) if matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Enum(_))))
@@ -457,21 +521,67 @@ impl Lowerer<'_> {
         })
     }
 
-    fn check_path_template(&mut self, context: &OperationContext<'_>, path_params: &[Param]) {
-        let placeholders: Vec<&str> =
-            context.path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect();
+    /// Makes the path parameters match the path's `{placeholders}`. Specs get this wrong in the
+    /// wild (Simli declares `session_id` of `/auto/transcript/{session_id}` as a query
+    /// parameter), so a mismatch is a warning with a documented fallback: a same-named query
+    /// parameter moves into the path, and a placeholder nobody declares becomes a string path
+    /// parameter. A path parameter without a placeholder is an error.
+    fn reconcile_path_template(
+        &mut self,
+        context: &OperationContext<'_>,
+        path_params: &mut Vec<Param>,
+        params: &mut Vec<Param>,
+    ) {
+        let placeholders: Vec<String> = context
+            .path
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+            .collect();
+        let location = || Location::Operation { operation: context.id.clone(), pointer: context.at.clone() };
         for placeholder in &placeholders {
-            if !path_params.iter().any(|p| p.wire_name == *placeholder) {
-                self.diagnostics.error(
-                    Location::Operation { operation: context.id.clone(), pointer: context.at.clone() },
-                    format!("the path has a `{{{placeholder}}}` placeholder but no path parameter of that name"),
-                );
+            if path_params.iter().any(|p| &p.wire_name == placeholder) {
+                continue;
             }
+            let mut param = match params
+                .iter()
+                .position(|p| &p.wire_name == placeholder && p.location == ParamLocation::Query)
+            {
+                Some(index) => {
+                    self.diagnostics.warning(
+                        location(),
+                        format!("parameter `{placeholder}` is declared `in: query`, but the path has a `{{{placeholder}}}` placeholder; it is sent in the path"),
+                    );
+                    params.remove(index)
+                }
+                None => {
+                    self.diagnostics.warning(
+                        location(),
+                        format!("the path has a `{{{placeholder}}}` placeholder that no parameter declares; it becomes a string path parameter"),
+                    );
+                    Param {
+                        rust_name: naming::snake_ident(placeholder),
+                        wire_name: placeholder.clone(),
+                        location: ParamLocation::Path,
+                        ty: TypeRef::String,
+                        required: true,
+                        docs: Vec::new(),
+                        bounds: Bounds::default(),
+                        example: None,
+                    }
+                }
+            };
+            param.location = ParamLocation::Path;
+            param.required = true;
+            let mut taken: BTreeSet<String> = path_params.iter().map(|p| p.rust_name.clone()).collect();
+            taken.extend(["params".to_owned(), "body".to_owned()]);
+            param.rust_name = naming::unique(param.rust_name, &mut taken);
+            path_params.push(param);
         }
-        for param in path_params {
-            if !placeholders.contains(&param.wire_name.as_str()) {
+        for param in path_params.iter() {
+            if !placeholders.contains(&param.wire_name) {
                 self.diagnostics.error(
-                    Location::Operation { operation: context.id.clone(), pointer: context.at.clone() },
+                    location(),
                     format!(
                         "path parameter `{}` has no `{{{}}}` placeholder in the path",
                         param.wire_name, param.wire_name
@@ -479,6 +589,8 @@ impl Lowerer<'_> {
                 );
             }
         }
+        // Arguments follow the order of the placeholders in the path.
+        path_params.sort_by_key(|p| placeholders.iter().position(|name| name == &p.wire_name));
     }
 
     fn lower_body(
@@ -637,6 +749,69 @@ impl Lowerer<'_> {
                 );
                 None
             }
+        }
+    }
+
+    /// A type that contains itself (directly, through `Option`, or through other types) would
+    /// have infinite size. Every field or variant on such a cycle is boxed; `Vec` and maps
+    /// already add indirection, so cycles through them need nothing.
+    fn box_recursive_types(&mut self) {
+        let names: Vec<String> = self.types.keys().cloned().collect();
+        for name in names {
+            let targets: Vec<(usize, String)> = self.inline_edges(&name).into_iter().enumerate().collect();
+            for (index, target) in targets {
+                if target == name || self.reaches(&target, &name) {
+                    self.box_edge(&name, index);
+                }
+            }
+        }
+    }
+
+    /// The named types a type holds without indirection, one entry per field or variant
+    /// (an empty name where there is none).
+    fn inline_edges(&self, name: &str) -> Vec<String> {
+        fn target(ty: &TypeRef) -> String {
+            match ty {
+                TypeRef::Named(name) => name.clone(),
+                TypeRef::Option(inner) => target(inner),
+                _ => String::new(),
+            }
+        }
+        match self.types.get(name).map(|t| &t.kind) {
+            Some(TypeKind::Struct(def)) => def.fields.iter().map(|f| target(&f.ty)).collect(),
+            Some(TypeKind::Union(def)) => def.variants.iter().map(|v| target(&v.ty)).collect(),
+            Some(TypeKind::Alias(ty)) => vec![target(ty)],
+            _ => Vec::new(),
+        }
+    }
+
+    fn reaches(&self, from: &str, to: &str) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from.to_owned()];
+        while let Some(current) = stack.pop() {
+            if current == to {
+                return true;
+            }
+            if current.is_empty() || !seen.insert(current.clone()) {
+                continue;
+            }
+            stack.extend(self.inline_edges(&current));
+        }
+        false
+    }
+
+    fn box_edge(&mut self, name: &str, index: usize) {
+        fn boxed(ty: &mut TypeRef) {
+            match ty {
+                TypeRef::Option(inner) => boxed(inner),
+                TypeRef::Named(_) => *ty = TypeRef::Boxed(Box::new(ty.clone())),
+                _ => {}
+            }
+        }
+        match self.types.get_mut(name).map(|t| &mut t.kind) {
+            Some(TypeKind::Struct(def)) => boxed(&mut def.fields[index].ty),
+            Some(TypeKind::Union(def)) => boxed(&mut def.variants[index].ty),
+            _ => {}
         }
     }
 

@@ -248,43 +248,67 @@ impl Lowerer<'_> {
             return lowered;
         }
         // Several members: merge their properties into one struct.
-        let mut properties = IndexMap::new();
-        let mut required = Vec::new();
+        let mut merged = MergedObject::default();
         for (index, member) in members.iter().enumerate() {
             let member_at = pointer(at, &["allOf", &index.to_string()]);
-            let schema = match member {
-                ReferenceOr::Reference { reference } => {
-                    let Some(name) = self.resolve_schema_name(reference, &member_at) else { continue };
-                    match self.component_schema(&name) {
-                        Some(ReferenceOr::Item(schema)) => schema.clone(),
-                        _ => {
-                            self.diagnostics.error(
-                                Location::Pointer(member_at),
-                                "`allOf` member is a reference to a reference; not supported",
-                            );
-                            continue;
-                        }
-                    }
-                }
-                ReferenceOr::Item(schema) => schema.clone(),
-            };
-            match &schema.schema_kind {
-                SchemaKind::Type(Type::Object(object)) => {
-                    properties.extend(object.properties.clone());
-                    required.extend(object.required.clone());
-                }
-                SchemaKind::Any(any) if !any.properties.is_empty() => {
-                    properties.extend(any.properties.clone());
-                    required.extend(any.required.clone());
-                }
-                _ => self.diagnostics.error(
+            if !self.collect_member(member, &member_at, &mut merged, 0) {
+                self.diagnostics.error(
                     Location::Pointer(member_at),
                     "`allOf` with more than one member is supported only when every member is an object",
-                ),
+                );
             }
         }
-        let ty = self.lower_object(&properties, &required, None, data, hint, at);
+        let ty = self.lower_object(&merged.properties, &merged.required, None, data, hint, at);
         Lowered { ty, nullable: data.nullable }
+    }
+
+    /// Adds the properties of an object schema (or a reference to one), following nested
+    /// `allOf`s; `false` when the member is not an object.
+    fn collect_member(
+        &mut self,
+        member: &ReferenceOr<Schema>,
+        at: &str,
+        merged: &mut MergedObject,
+        depth: usize,
+    ) -> bool {
+        if depth > 32 {
+            self.diagnostics.error(Location::Pointer(at.to_owned()), "`allOf` members refer to each other in a cycle");
+            return true;
+        }
+        let schema = match member {
+            ReferenceOr::Reference { reference } => {
+                let Some(name) = self.resolve_schema_name(reference, at) else { return true };
+                match self.component_schema(&name) {
+                    Some(ReferenceOr::Item(schema)) => schema.clone(),
+                    Some(reference) => {
+                        let reference = reference.clone();
+                        return self.collect_member(&reference, at, merged, depth + 1);
+                    }
+                    None => return true,
+                }
+            }
+            ReferenceOr::Item(schema) => schema.clone(),
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                merged.add(&object.properties, &object.required);
+                true
+            }
+            SchemaKind::AllOf { all_of } => all_of.iter().enumerate().all(|(index, member)| {
+                self.collect_member(member, &pointer(at, &["allOf", &index.to_string()]), merged, depth + 1)
+            }),
+            SchemaKind::Any(any)
+                if matches!(any.typ.as_deref(), None | Some("object"))
+                    && any.one_of.is_empty()
+                    && any.any_of.is_empty() =>
+            {
+                merged.add(&any.properties, &any.required);
+                any.all_of.iter().enumerate().all(|(index, member)| {
+                    self.collect_member(member, &pointer(at, &["allOf", &index.to_string()]), merged, depth + 1)
+                })
+            }
+            _ => false,
+        }
     }
 
     /// Schemas `openapiv3` could not classify: no `type`, or keywords that do not match it.
@@ -298,18 +322,19 @@ impl Lowerer<'_> {
             if any.all_of.is_empty() {
                 self.lower_object(&any.properties, &any.required, any.additional_properties.as_ref(), data, hint, at)
             } else {
-                // `properties` beside `allOf`: merge them all.
-                let mut members = any.all_of.clone();
-                let own = Schema {
-                    schema_data: SchemaData::default(),
-                    schema_kind: SchemaKind::Type(Type::Object(openapiv3::ObjectType {
-                        properties: any.properties.clone(),
-                        required: any.required.clone(),
-                        ..Default::default()
-                    })),
-                };
-                members.push(ReferenceOr::Item(own));
-                return self.lower_all_of(&members, data, hint, at);
+                // `properties` beside `allOf`: one struct with all of them.
+                let mut merged = MergedObject::default();
+                merged.add(&any.properties, &any.required);
+                for (index, member) in any.all_of.iter().enumerate() {
+                    let member_at = pointer(at, &["allOf", &index.to_string()]);
+                    if !self.collect_member(member, &member_at, &mut merged, 0) {
+                        self.diagnostics.error(
+                            Location::Pointer(member_at),
+                            "`allOf` beside `properties` is supported only when every member is an object",
+                        );
+                    }
+                }
+                self.lower_object(&merged.properties, &merged.required, None, data, hint, at)
             }
         } else if typ == Some("array") || any.items.is_some() {
             self.lower_array(any.items.as_ref(), hint, at)
@@ -356,6 +381,26 @@ impl Lowerer<'_> {
     }
 }
 
+/// The properties and required names gathered from the members of an `allOf`.
+#[derive(Default)]
+struct MergedObject {
+    properties: IndexMap<String, ReferenceOr<Box<Schema>>>,
+    required: Vec<String>,
+}
+
+impl MergedObject {
+    fn add(&mut self, properties: &IndexMap<String, ReferenceOr<Box<Schema>>>, required: &[String]) {
+        for (name, schema) in properties {
+            self.properties.insert(name.clone(), schema.clone());
+        }
+        for name in required {
+            if !self.required.contains(name) {
+                self.required.push(name.clone());
+            }
+        }
+    }
+}
+
 /// `Option<T>` for a nullable value inside a collection.
 fn option_if(lowered: Lowered) -> TypeRef {
     if lowered.nullable { TypeRef::Option(Box::new(lowered.ty)) } else { lowered.ty }
@@ -388,6 +433,7 @@ fn try_order(ty: &TypeRef) -> u8 {
         TypeRef::Float(_) => 3,
         TypeRef::String | TypeRef::Secret => 4,
         TypeRef::Named(_) | TypeRef::Array(_) | TypeRef::Option(_) => 5,
+        TypeRef::Boxed(inner) => try_order(inner),
         TypeRef::Map(_) | TypeRef::JsonObject => 6,
         TypeRef::Json => 9,
     }
@@ -404,7 +450,7 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::Json => "Value".into(),
         TypeRef::JsonObject | TypeRef::Map(_) => "Object".into(),
         TypeRef::Array(item) => format!("{}List", variant_name(item)),
-        TypeRef::Option(inner) => variant_name(inner),
+        TypeRef::Option(inner) | TypeRef::Boxed(inner) => variant_name(inner),
         TypeRef::Unit => "Null".into(),
     }
 }
