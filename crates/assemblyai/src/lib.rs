@@ -12,6 +12,6 @@ pub use client::*;
 
 #[rustfmt::skip]
 pub use client_runtime::{
-    ApiError, ApiResponse, ClientBuilder, ConfigError, DecodeError, Error,
-    InvalidRequest, NoErrorBody, RetryPolicy, Secret,
+    ApiError, ApiResponse, Bytes, ClientBuilder, ConfigError, DecodeError, Error,
+    FilePart, InvalidRequest, NoErrorBody, RetryPolicy, Secret,
 };

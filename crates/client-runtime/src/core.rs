@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 
 use crate::builder::ProviderInfo;
 use crate::error::{ApiError, DecodeError, Error, ErrorBody, InvalidRequest, snippet};
-use crate::request::{Auth, Request};
+use crate::request::{Auth, Body, Request};
 use crate::response::ApiResponse;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
@@ -82,6 +82,26 @@ impl ClientCore {
         Ok(ApiResponse::new(response.status, response.headers, body))
     }
 
+    /// Sends the request and returns the success body as text (`text/*` responses).
+    pub async fn send_text<E: ErrorBody>(&self, request: Request) -> Result<ApiResponse<String>, Error<E>> {
+        let response = self.execute::<E>(request).await?;
+        let text = String::from_utf8(response.body.to_vec()).map_err(|error| {
+            Error::Decode(Box::new(DecodeError {
+                status: response.status,
+                path: ".".to_owned(),
+                message: format!("the body is not UTF-8 text: {error}"),
+                snippet: snippet(&response.body),
+            }))
+        })?;
+        Ok(ApiResponse::new(response.status, response.headers, text))
+    }
+
+    /// Sends the request and returns the success body as bytes (binary responses such as images).
+    pub async fn send_bytes<E: ErrorBody>(&self, request: Request) -> Result<ApiResponse<Bytes>, Error<E>> {
+        let response = self.execute::<E>(request).await?;
+        Ok(ApiResponse::new(response.status, response.headers, response.body))
+    }
+
     /// Sends the request and ignores the success body (for responses documented without one).
     pub async fn send_no_content<E: ErrorBody>(&self, request: Request) -> Result<ApiResponse<()>, Error<E>> {
         let response = self.execute::<E>(request).await?;
@@ -147,8 +167,10 @@ impl ClientCore {
         let _ = attempt;
         let mut builder =
             self.inner.http.request(request.method.clone(), url.clone()).headers(headers.clone()).timeout(self.timeout);
-        if let Some((body, _)) = &request.body {
-            builder = builder.body(body.clone());
+        match &request.body {
+            Some(Body::Bytes(body, _)) => builder = builder.body(body.clone()),
+            Some(Body::Multipart(form)) => builder = builder.multipart(form.to_form()?),
+            None => {}
         }
         let send = async {
             let response = builder.send().await?;
@@ -173,7 +195,8 @@ impl ClientCore {
     fn url<E>(&self, request: &Request) -> Result<Url, Error<E>> {
         let mut url = Url::parse(&format!("{}{}", self.inner.base_url, request.path))
             .map_err(|error| InvalidRequest::new(format!("the request URL is invalid: {error}")))?;
-        let mut query: Vec<(&str, &str)> = request.query.iter().map(|(name, value)| (*name, value.as_str())).collect();
+        let mut query: Vec<(&str, &str)> =
+            request.query.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
         if let (Some(Auth::Query(name)), Some(key)) = (request.auth, &self.inner.api_key) {
             query.push((name, key.expose_secret()));
         }
@@ -189,12 +212,19 @@ impl ClientCore {
         for (name, value) in &request.headers {
             headers.insert(name.clone(), value.clone());
         }
-        if let Some((_, content_type)) = &request.body {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        if let Some(Body::Bytes(_, content_type)) = &request.body {
+            let value = HeaderValue::from_str(content_type)
+                .map_err(|_| InvalidRequest::new(format!("`{content_type}` is not a valid content type")))?;
+            headers.insert(CONTENT_TYPE, value);
         }
         let credential = match (request.auth, &self.inner.api_key) {
             (Some(Auth::Header(name)), Some(key)) => Some((name, key.expose_secret().to_owned())),
             (Some(Auth::Bearer), Some(key)) => Some(("authorization", format!("Bearer {}", key.expose_secret()))),
+            (Some(Auth::Basic), Some(key)) => {
+                use base64::Engine as _;
+                let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{}:", key.expose_secret()));
+                Some(("authorization", format!("Basic {encoded}")))
+            }
             (Some(_), None) => {
                 return Err(InvalidRequest::new(format!(
                     "this operation needs a {} API key and the client was built without one",
@@ -290,9 +320,11 @@ mod tests {
     #[test]
     fn credentials_are_sensitive_headers_and_never_debug_printed() {
         let core = core();
-        for (auth, name, value) in
-            [(Auth::Header("x-api-key"), "x-api-key", "k-123"), (Auth::Bearer, "authorization", "Bearer k-123")]
-        {
+        for (auth, name, value) in [
+            (Auth::Header("x-api-key"), "x-api-key", "k-123"),
+            (Auth::Bearer, "authorization", "Bearer k-123"),
+            (Auth::Basic, "authorization", "Basic ay0xMjM6"),
+        ] {
             let headers = core.headers::<()>(&Request::new(reqwest::Method::GET, "/").auth(auth)).unwrap();
             let header = headers.get(name).unwrap();
             assert_eq!(header, value);

@@ -9,6 +9,7 @@
 //! Users of a generated crate normally reach these types through that crate's re-exports
 //! (`simli::Error`, `simli::Secret`, ...), so they never need to depend on this crate directly.
 
+mod body;
 mod builder;
 mod core;
 mod error;
@@ -17,6 +18,7 @@ mod response;
 mod retry;
 mod secret;
 
+pub use crate::body::{FilePart, Multipart};
 pub use crate::builder::{ClientBuilder, ConfigError, FromClientCore, ProviderInfo};
 pub use crate::core::ClientCore;
 pub use crate::error::{ApiError, DecodeError, Error, ErrorBody, InvalidRequest, NoErrorBody};
@@ -25,7 +27,11 @@ pub use crate::response::ApiResponse;
 pub use crate::retry::RetryPolicy;
 pub use crate::secret::Secret;
 
-/// Re-exported so generated code and users name the same HTTP types.
+/// Re-exported so generated code and users name the same types.
+pub use bytes::Bytes;
+/// The HTTP client underneath, re-exported so a caller-supplied `reqwest::Client` has the right
+/// version: `Client::builder().http_client(client_runtime::reqwest::Client::new())`.
+pub use reqwest;
 pub use reqwest::{Method, StatusCode, Url, header};
 
 /// Items used by generated code only. Not part of the public API; may change at any time.

@@ -8,7 +8,17 @@ use reqwest::Method;
 use reqwest::header::{HeaderName, HeaderValue};
 use serde::Serialize;
 
+use crate::body::Multipart;
 use crate::error::InvalidRequest;
+
+/// A request body, kept so it can be sent again on retry.
+#[derive(Clone)]
+pub(crate) enum Body {
+    /// Bytes with their content type (JSON, form-encoded, text or binary).
+    Bytes(Bytes, String),
+    /// A `multipart/form-data` form.
+    Multipart(Multipart),
+}
 
 /// Characters a path segment keeps as they are: RFC 3986 "unreserved". Everything else,
 /// including `/`, is percent-encoded, so a parameter value can never change the path's shape.
@@ -27,6 +37,9 @@ pub enum Auth {
     Header(&'static str),
     /// `Authorization: Bearer <key>` (`type: http, scheme: bearer`).
     Bearer,
+    /// `Authorization: Basic <base64(key:)>`: the key as the user name with an empty password
+    /// (`type: http, scheme: basic`, as Stripe uses it).
+    Basic,
     /// The key in the named query parameter (`type: apiKey, in: query`).
     Query(&'static str),
 }
@@ -40,9 +53,9 @@ pub struct Request {
     pub(crate) method: Method,
     pub(crate) path_template: &'static str,
     pub(crate) path: String,
-    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
-    pub(crate) body: Option<(Bytes, &'static str)>,
+    pub(crate) body: Option<Body>,
     pub(crate) auth: Option<Auth>,
     pub(crate) error: Option<InvalidRequest>,
 }
@@ -54,7 +67,7 @@ impl fmt::Debug for Request {
             .field("method", &self.method)
             .field("path_template", &self.path_template)
             .field("path", &self.path)
-            .field("query", &self.query.iter().map(|(name, _)| *name).collect::<Vec<_>>())
+            .field("query", &self.query.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>())
             .field("headers", &self.headers.iter().map(|(name, _)| name).collect::<Vec<_>>())
             .field("has_body", &self.body.is_some())
             .field("auth", &self.auth)
@@ -88,7 +101,7 @@ impl Request {
     /// Adds a query parameter.
     #[must_use]
     pub fn query(mut self, name: &'static str, value: impl fmt::Display) -> Self {
-        self.query.push((name, value.to_string()));
+        self.query.push((name.to_owned(), value.to_string()));
         self
     }
 
@@ -106,6 +119,18 @@ impl Request {
     pub fn query_each<T: fmt::Display>(mut self, name: &'static str, values: impl IntoIterator<Item = T>) -> Self {
         for value in values {
             self = self.query(name, value);
+        }
+        self
+    }
+
+    /// Adds a query parameter of any shape, flattened the way OpenAPI's defaults describe:
+    /// scalars as they are, arrays as repeated parameters (`form`, exploded), and objects as
+    /// `name[key]=value` (`deepObject`), nesting as deep as the value does. `null` is omitted.
+    #[must_use]
+    pub fn query_serialized<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
+        match serde_json::to_value(value) {
+            Ok(value) => flatten_query(name, &value, &mut |key, value| self.query.push((key, value))),
+            Err(error) => self.fail(format!("query parameter `{name}` could not be serialized: {error}")),
         }
         self
     }
@@ -133,9 +158,37 @@ impl Request {
     #[must_use]
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some((Bytes::from(bytes), "application/json")),
+            Ok(bytes) => self.body = Some(Body::Bytes(Bytes::from(bytes), "application/json".to_owned())),
             Err(error) => self.fail(format!("the request body could not be serialized: {error}")),
         }
+        self
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body. Nested objects and arrays use the
+    /// bracket convention (`metadata[plan]=pro&items[0][price]=p_1`) that form-based APIs such as
+    /// Stripe's expect.
+    #[must_use]
+    pub fn form<T: Serialize>(mut self, body: &T) -> Self {
+        match serde_qs::Config::new().use_form_encoding(true).serialize_string(body) {
+            Ok(text) => {
+                self.body = Some(Body::Bytes(Bytes::from(text), "application/x-www-form-urlencoded".to_owned()));
+            }
+            Err(error) => self.fail(format!("the request body could not be form-encoded: {error}")),
+        }
+        self
+    }
+
+    /// Sets a `multipart/form-data` body.
+    #[must_use]
+    pub fn multipart(mut self, form: Multipart) -> Self {
+        self.body = Some(Body::Multipart(form));
+        self
+    }
+
+    /// Sets a body of raw bytes (or text) with its content type.
+    #[must_use]
+    pub fn bytes(mut self, content_type: &str, body: impl Into<Bytes>) -> Self {
+        self.body = Some(Body::Bytes(body.into(), content_type.to_owned()));
         self
     }
 
@@ -158,6 +211,22 @@ impl Request {
     }
 }
 
+/// Flattens a JSON value into query pairs: see [`Request::query_serialized`].
+fn flatten_query(name: &str, value: &serde_json::Value, push: &mut impl FnMut(String, String)) {
+    use serde_json::Value;
+    match value {
+        Value::Null => {}
+        Value::String(text) => push(name.to_owned(), text.clone()),
+        Value::Bool(_) | Value::Number(_) => push(name.to_owned(), value.to_string()),
+        Value::Array(items) => items.iter().for_each(|item| flatten_query(name, item, push)),
+        Value::Object(fields) => {
+            for (key, field) in fields {
+                flatten_query(&format!("{name}[{key}]"), field, push);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +244,25 @@ mod tests {
         let request = Request::new(Method::GET, "/").header("x-thing", "line\nbreak");
         assert!(request.headers.is_empty());
         assert!(request.error.unwrap().message().contains("x-thing"));
+    }
+
+    #[test]
+    fn complex_query_values_are_flattened() {
+        let value = serde_json::json!({"gt": 5, "lte": 9, "tags": ["a", "b"], "skip": null});
+        let request =
+            Request::new(Method::GET, "/").query_serialized("created", &value).query_serialized("id", &["x", "y"]);
+        let pairs: Vec<(&str, &str)> = request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("created[gt]", "5"),
+                ("created[lte]", "9"),
+                ("created[tags]", "a"),
+                ("created[tags]", "b"),
+                ("id", "x"),
+                ("id", "y")
+            ]
+        );
     }
 
     #[test]

@@ -78,6 +78,8 @@ pub enum TypeKind {
 pub struct StructDef {
     /// The fields, in spec order.
     pub fields: Vec<Field>,
+    /// Sent as `multipart/form-data` by some operation, so it needs a `to_multipart` method.
+    pub multipart: bool,
 }
 
 impl StructDef {
@@ -216,6 +218,8 @@ pub enum TypeRef {
     Unit,
     /// `Box<T>`: the indirection a recursive type needs.
     Boxed(Box<TypeRef>),
+    /// `FilePart`: binary data (`format: binary`, 3.1 `contentMediaType`), a file in a form.
+    File,
 }
 
 /// Integer widths.
@@ -238,6 +242,24 @@ pub enum FloatKind {
     F32,
     /// `f64` (the default).
     F64,
+}
+
+/// Whether values of a type can be written with `Display`, as path, query and header parameters
+/// and form fields need: scalars, string enums, aliases of those, and unions of those.
+pub fn is_display(types: &BTreeMap<String, TypeDef>, ty: &TypeRef) -> bool {
+    fn check(types: &BTreeMap<String, TypeDef>, ty: &TypeRef, depth: usize) -> bool {
+        match ty {
+            TypeRef::String | TypeRef::Bool | TypeRef::Integer(_) | TypeRef::Float(_) => true,
+            TypeRef::Named(name) if depth < 16 => match types.get(name).map(|t| &t.kind) {
+                Some(TypeKind::Enum(_)) => true,
+                Some(TypeKind::Alias(target)) => check(types, target, depth + 1),
+                Some(TypeKind::Union(def)) => def.variants.iter().all(|v| check(types, &v.ty, depth + 1)),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+    check(types, ty, 0)
 }
 
 impl TypeRef {
@@ -308,6 +330,9 @@ pub struct Param {
     pub bounds: Bounds,
     /// An example value from the spec, for the README.
     pub example: Option<Value>,
+    /// Not a scalar (an object or a union): flattened into the query by serializing it
+    /// (`name[key]=value`), instead of formatted with `Display`.
+    pub serialized: bool,
 }
 
 /// Numeric bounds from the spec, checked before a request is sent.
@@ -322,17 +347,56 @@ pub struct Bounds {
 /// A request body.
 #[derive(Debug, Clone)]
 pub struct Body {
-    /// Its type.
-    pub ty: TypeRef,
-    /// Whether the spec requires it; an optional body is an `Option<&T>` argument.
+    /// How it is encoded.
+    pub kind: BodyKind,
+    /// Whether the spec requires it; an optional body is an `Option` argument.
     pub required: bool,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyKind {
+    /// `application/json` and `+json` types: a serialized value.
+    Json(TypeRef),
+    /// `application/x-www-form-urlencoded`: a serialized value, nested with brackets.
+    Form(TypeRef),
+    /// `multipart/form-data`: a generated struct with a `to_multipart` method.
+    Multipart(TypeRef),
+    /// `text/*`: a string, sent with this content type.
+    Text(String),
+    /// Anything else (`application/octet-stream`, `image/png`, ...): bytes, sent with this
+    /// content type.
+    Bytes(String),
+}
+
+impl BodyKind {
+    /// The typed value behind a JSON, form or multipart body.
+    pub fn ty(&self) -> Option<&TypeRef> {
+        match self {
+            Self::Json(ty) | Self::Form(ty) | Self::Multipart(ty) => Some(ty),
+            Self::Text(_) | Self::Bytes(_) => None,
+        }
+    }
 }
 
 /// The success response.
 #[derive(Debug, Clone)]
 pub struct Success {
-    /// Its JSON body type; `None` when the spec documents no body.
-    pub ty: Option<TypeRef>,
+    /// How its body is read.
+    pub kind: ResponseKind,
+}
+
+/// How a success body is read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseKind {
+    /// No body is documented: the body is ignored.
+    Empty,
+    /// A JSON body of this type.
+    Json(TypeRef),
+    /// A `text/*` body: a `String`.
+    Text,
+    /// Any other media type (images, video, octet streams): `Bytes`.
+    Bytes,
 }
 
 /// How an operation presents the API key.
@@ -344,4 +408,6 @@ pub enum AuthScheme {
     Query(String),
     /// `Authorization: Bearer <key>`.
     Bearer,
+    /// `Authorization: Basic`, the key as the user name.
+    Basic,
 }

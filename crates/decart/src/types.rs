@@ -120,3 +120,12 @@ pub enum ValidationErrorLocItem {
     /// A value of type `String`.
     String(String),
 }
+
+impl std::fmt::Display for ValidationErrorLocItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Integer(value) => value.fmt(f),
+            Self::String(value) => value.fmt(f),
+        }
+    }
+}

@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::{doc_attrs, ident, type_tokens};
-use crate::ir::{Api, AuthScheme, Operation, Param, ParamLocation, TypeRef};
+use crate::ir::{Api, AuthScheme, Body, BodyKind, Operation, Param, ParamLocation, ResponseKind, TypeRef};
 use crate::naming;
 use crate::settings::Settings;
 
@@ -79,8 +79,8 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
         op.params_type.is_some()
             || op.errors_type.is_some()
             || op.path_params.iter().any(|p| mentions_named(&p.ty))
-            || op.body.as_ref().is_some_and(|b| mentions_named(&b.ty))
-            || op.success.ty.as_ref().is_some_and(mentions_named)
+            || op.body.as_ref().and_then(|b| b.kind.ty()).is_some_and(mentions_named)
+            || matches!(&op.success.kind, ResponseKind::Json(ty) if mentions_named(ty))
     });
     let types_import = uses_types.then(|| quote! { use crate::types; });
     let has_operations = !api.operations.is_empty();
@@ -239,11 +239,20 @@ fn operation_args(operation: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>)
         names.push(quote! { params });
     }
     if let Some(body) = &operation.body {
-        let ty = type_tokens(&body.ty, true);
+        let ty = match &body.kind {
+            BodyKind::Json(ty) | BodyKind::Form(ty) | BodyKind::Multipart(ty) => {
+                let ty = type_tokens(ty, true);
+                quote! { &#ty }
+            }
+            BodyKind::Text(_) if body.required => quote! { impl Into<String> },
+            BodyKind::Text(_) => quote! { String },
+            BodyKind::Bytes(_) if body.required => quote! { impl Into<client_runtime::Bytes> },
+            BodyKind::Bytes(_) => quote! { client_runtime::Bytes },
+        };
         if body.required {
-            args.push(quote! { body: &#ty });
+            args.push(quote! { body: #ty });
         } else {
-            args.push(quote! { body: Option<&#ty> });
+            args.push(quote! { body: Option<#ty> });
         }
         names.push(quote! { body });
     }
@@ -254,9 +263,11 @@ fn operation_methods(operation: &Operation) -> TokenStream {
     let name = ident(&operation.method_name);
     let raw_name = format_ident!("{}_with_response", naming::unraw(&operation.method_name));
     let (args, arg_names) = operation_args(operation);
-    let success = match &operation.success.ty {
-        Some(ty) => type_tokens(ty, true),
-        None => quote! { () },
+    let success = match &operation.success.kind {
+        ResponseKind::Json(ty) => type_tokens(ty, true),
+        ResponseKind::Text => quote! { String },
+        ResponseKind::Bytes => quote! { client_runtime::Bytes },
+        ResponseKind::Empty => quote! { () },
     };
     let error = match &operation.errors_type {
         Some(errors) => {
@@ -304,19 +315,22 @@ fn operation_methods(operation: &Operation) -> TokenStream {
         AuthScheme::Header(name) => quote! { .auth(Auth::Header(#name)) },
         AuthScheme::Query(name) => quote! { .auth(Auth::Query(#name)) },
         AuthScheme::Bearer => quote! { .auth(Auth::Bearer) },
+        AuthScheme::Basic => quote! { .auth(Auth::Basic) },
     });
     let params = operation.params.iter().map(param_call);
-    let body = operation.body.as_ref().map(|body| {
-        if body.required {
-            quote! { .json(body) }
-        } else {
-            TokenStream::new()
-        }
-    });
-    let optional_body = operation.body.as_ref().filter(|b| !b.required).map(|_| {
+    let body_call = |body: &Body| match &body.kind {
+        BodyKind::Json(_) => quote! { .json(body) },
+        BodyKind::Form(_) => quote! { .form(body) },
+        BodyKind::Multipart(_) => quote! { .multipart(body.to_multipart()) },
+        BodyKind::Text(content_type) => quote! { .bytes(#content_type, body.into()) },
+        BodyKind::Bytes(content_type) => quote! { .bytes(#content_type, body) },
+    };
+    let body = operation.body.as_ref().filter(|b| b.required).map(body_call);
+    let optional_body = operation.body.as_ref().filter(|b| !b.required).map(|body| {
+        let call = body_call(body);
         quote! {
             if let Some(body) = body {
-                request = request.json(body);
+                request = request #call;
             }
         }
     });
@@ -325,13 +339,14 @@ fn operation_methods(operation: &Operation) -> TokenStream {
     } else {
         quote! { let request }
     };
-    let send = if operation.success.ty.is_some() {
-        quote! { send }
-    } else {
-        quote! { send_no_content }
+    let send = match &operation.success.kind {
+        ResponseKind::Json(_) => quote! { send },
+        ResponseKind::Text => quote! { send_text },
+        ResponseKind::Bytes => quote! { send_bytes },
+        ResponseKind::Empty => quote! { send_no_content },
     };
 
-    let forward = if operation.success.ty.is_some() {
+    let forward = if operation.success.kind != ResponseKind::Empty {
         quote! {
             #allow_deprecated
             let response = self.#raw_name(#(#arg_names),*).await?;
@@ -376,6 +391,9 @@ fn param_call(param: &Param) -> TokenStream {
     } else {
         quote! { &params.#name }
     };
+    if param.serialized {
+        return quote! { .query_serialized(#wire, &params.#name) };
+    }
     match (param.location, param.required, is_array) {
         (ParamLocation::Query, true, true) => quote! { .query_each(#wire, &params.#name) },
         (ParamLocation::Query, false, true) => quote! { .query_each(#wire, params.#name.iter().flatten()) },

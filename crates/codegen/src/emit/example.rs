@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::ident;
-use crate::ir::{Api, Operation, Param, TypeKind, TypeRef};
+use crate::ir::{Api, BodyKind, Operation, Param, TypeKind, TypeRef};
 use crate::naming;
 use crate::settings::Settings;
 
@@ -119,11 +119,18 @@ fn operation_call(api: &Api, krate: &proc_macro2::Ident, operation: &Operation) 
         }
     }
     if let Some(body) = &operation.body {
-        let value = value_expr(api, krate, &body.ty, "body", 0);
+        let value = match &body.kind {
+            BodyKind::Json(ty) | BodyKind::Form(ty) | BodyKind::Multipart(ty) => {
+                let value = value_expr(api, krate, ty, "body", 0);
+                quote! { &#value }
+            }
+            BodyKind::Text(_) => quote! { "text".to_owned() },
+            BodyKind::Bytes(_) => quote! { #krate::Bytes::from_static(b"bytes") },
+        };
         args.push(if body.required {
-            quote! { &#value }
+            value
         } else {
-            quote! { Some(&#value) }
+            quote! { Some(#value) }
         });
     }
     let allow = operation.deprecated.then(|| quote! { #[allow(deprecated)] });
@@ -227,6 +234,7 @@ fn value_expr(api: &Api, krate: &proc_macro2::Ident, ty: &TypeRef, name: &str, d
             let inner = value_expr(api, krate, inner, name, depth + 1);
             quote! { Box::new(#inner) }
         }
+        TypeRef::File => quote! { #krate::FilePart::new(b"file contents".to_vec()).file_name("example.bin") },
         TypeRef::JsonObject | TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Option(_) => quote! { Default::default() },
     }
 }

@@ -73,6 +73,7 @@ pub(crate) fn type_tokens(ty: &TypeRef, qualified: bool) -> TokenStream {
             let inner = type_tokens(inner, qualified);
             quote! { Box<#inner> }
         }
+        TypeRef::File => quote! { client_runtime::FilePart },
     }
 }
 
@@ -94,7 +95,7 @@ pub(crate) fn lib_module(api: &Api) -> TokenStream {
 
         pub use client::*;
         #[rustfmt::skip]
-        pub use client_runtime::{ApiError, ApiResponse, ClientBuilder, ConfigError, DecodeError, Error, InvalidRequest, NoErrorBody, RetryPolicy, Secret};
+        pub use client_runtime::{ApiError, ApiResponse, Bytes, ClientBuilder, ConfigError, DecodeError, Error, FilePart, InvalidRequest, NoErrorBody, RetryPolicy, Secret};
     }
 }
 

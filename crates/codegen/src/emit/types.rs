@@ -12,7 +12,7 @@ use crate::naming;
 /// The whole `types.rs` file.
 pub(crate) fn types_module(api: &Api) -> TokenStream {
     let title = format!(" Request, response and error types of the {} API.", api.display_name);
-    let items = api.types.values().map(type_def);
+    let items = api.types.values().map(|def| type_def(api, def));
     let serde_import = api
         .types
         .values()
@@ -25,13 +25,16 @@ pub(crate) fn types_module(api: &Api) -> TokenStream {
     }
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let docs = doc_attrs(&def.docs);
     match &def.kind {
-        TypeKind::Struct(def) => struct_def(&name, &docs, def),
+        TypeKind::Struct(def) => struct_def(api, &name, &docs, def),
         TypeKind::Enum(def) => enum_def(&name, &docs, def),
-        TypeKind::Union(def) => union_def(&name, &docs, def),
+        TypeKind::Union(union) => {
+            let display = crate::ir::is_display(&api.types, &TypeRef::Named(def.name.clone()));
+            union_def(&name, &docs, union, display)
+        }
         TypeKind::Alias(ty) => {
             let ty = type_tokens(ty, false);
             quote! { #docs pub type #name = #ty; }
@@ -51,7 +54,7 @@ fn field_type(field: &Field) -> TokenStream {
     }
 }
 
-fn struct_def(name: &Ident, docs: &TokenStream, def: &StructDef) -> TokenStream {
+fn struct_def(api: &Api, name: &Ident, docs: &TokenStream, def: &StructDef) -> TokenStream {
     let default = def.all_fields_optional().then(|| quote! { Default, });
     let fields = def.fields.iter().map(|field| {
         let mut docs = field.docs.clone();
@@ -79,11 +82,62 @@ fn struct_def(name: &Ident, docs: &TokenStream, def: &StructDef) -> TokenStream 
             pub #ident: #ty,
         }
     });
+    let multipart = def.multipart.then(|| multipart_impl(api, name, def));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
         pub struct #name {
             #(#fields)*
+        }
+
+        #multipart
+    }
+}
+
+/// `to_multipart`: files become file parts, scalars text parts, and anything structured a part
+/// holding its JSON.
+fn multipart_impl(api: &Api, name: &Ident, def: &StructDef) -> TokenStream {
+    let is_scalar = |ty: &TypeRef| crate::ir::is_display(&api.types, ty);
+    let parts = def.fields.iter().map(|field| {
+        let wire = &field.wire_name;
+        let ident = ident(&field.rust_name);
+        let (value, ty) =
+            if field.is_option() { (quote! { value }, &field.ty) } else { (quote! { &self.#ident }, &field.ty) };
+        let add = match ty {
+            TypeRef::File => quote! { form = form.file(#wire, #value); },
+            TypeRef::Secret => quote! { form = form.text(#wire, #value.expose_secret()); },
+            TypeRef::Array(item) if **item == TypeRef::File => quote! {
+                for file in #value {
+                    form = form.file(#wire, file);
+                }
+            },
+            TypeRef::Array(item) if is_scalar(item) => quote! {
+                for item in #value {
+                    form = form.text(#wire, item);
+                }
+            },
+            ty if is_scalar(ty) => quote! { form = form.text(#wire, #value); },
+            _ => quote! { form = form.json(#wire, #value); },
+        };
+        if field.is_option() {
+            quote! {
+                if let Some(value) = &self.#ident {
+                    #add
+                }
+            }
+        } else {
+            add
+        }
+    });
+    quote! {
+        impl #name {
+            /// The value as the `multipart/form-data` form the API expects: files as file parts,
+            /// other fields as text.
+            pub fn to_multipart(&self) -> client_runtime::Multipart {
+                let mut form = client_runtime::Multipart::new();
+                #(#parts)*
+                form
+            }
         }
     }
 }
@@ -134,7 +188,7 @@ fn enum_def(name: &Ident, docs: &TokenStream, def: &EnumDef) -> TokenStream {
     }
 }
 
-fn union_def(name: &Ident, docs: &TokenStream, def: &UnionDef) -> TokenStream {
+fn union_def(name: &Ident, docs: &TokenStream, def: &UnionDef, display: bool) -> TokenStream {
     let variants = def.variants.iter().map(|variant| {
         let ident = format_ident!("{}", variant.rust_name);
         if variant.ty == TypeRef::Unit {
@@ -147,6 +201,21 @@ fn union_def(name: &Ident, docs: &TokenStream, def: &UnionDef) -> TokenStream {
             #ident(#ty),
         }
     });
+    let display_impl = display.then(|| {
+        let arms = def.variants.iter().map(|variant| {
+            let ident = format_ident!("{}", variant.rust_name);
+            quote! { Self::#ident(value) => value.fmt(f), }
+        });
+        quote! {
+            impl std::fmt::Display for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    match self {
+                        #(#arms)*
+                    }
+                }
+            }
+        }
+    });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -154,6 +223,8 @@ fn union_def(name: &Ident, docs: &TokenStream, def: &UnionDef) -> TokenStream {
         pub enum #name {
             #(#variants)*
         }
+
+        #display_impl
     }
 }
 

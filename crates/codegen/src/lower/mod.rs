@@ -14,8 +14,8 @@ use self::schema::{Hint, schema_docs, type_docs};
 use crate::diagnostics::{Diagnostics, Location, pointer};
 use crate::docs;
 use crate::ir::{
-    Api, AuthScheme, Body, Bounds, ErrorVariant, ErrorsDef, Operation, Param, ParamLocation, ParamsDef, Server,
-    StatusMatch, Success, TypeDef, TypeKind, TypeRef,
+    Api, AuthScheme, Body, BodyKind, Bounds, ErrorVariant, ErrorsDef, Operation, Param, ParamLocation, ParamsDef,
+    ResponseKind, Server, StatusMatch, Success, TypeDef, TypeKind, TypeRef,
 };
 use crate::naming;
 use crate::settings::Settings;
@@ -420,36 +420,6 @@ impl Lowerer<'_> {
         }
     }
 
-    /// The JSON media type of a body or response and its lowered schema; `None` when there is
-    /// no content, and an error when there is content but none of it is JSON.
-    fn json_content(
-        &mut self,
-        content: &indexmap::IndexMap<String, openapiv3::MediaType>,
-        context: &OperationContext<'_>,
-        at: &str,
-        what: &str,
-        type_name: String,
-    ) -> Option<schema::Lowered> {
-        if content.is_empty() {
-            return None;
-        }
-        let Some((media_type, media)) = content.iter().find(|(media, _)| is_json(media)) else {
-            let media: Vec<&str> = content.keys().map(String::as_str).collect();
-            self.diagnostics.error(
-                Location::Operation { operation: context.id.clone(), pointer: at.to_owned() },
-                format!("{what} of type {} are not supported yet; only JSON is", media.join(", ")),
-            );
-            return None;
-        };
-        Some(match &media.schema {
-            Some(schema) => {
-                let schema_at = pointer(at, &["content", media_type, "schema"]);
-                self.lower_schema(schema, &Hint::Derived(type_name), &schema_at)
-            }
-            None => schema::Lowered { ty: TypeRef::Json, nullable: false },
-        })
-    }
-
     fn lower_parameter(
         &mut self,
         data: &ParameterData,
@@ -469,15 +439,15 @@ impl Lowerer<'_> {
         let hint = Hint::Derived(format!("{type_base}{}", naming::type_ident(&data.name)));
         let mut lowered = self.lower_schema(schema, &hint, &schema_at);
         lowered.ty = self.without_aliases(lowered.ty);
-        let scalar = |ty: &TypeRef| {
-            matches!(ty, TypeRef::String | TypeRef::Bool | TypeRef::Integer(_) | TypeRef::Float(_))
-                || matches!(ty, TypeRef::Named(name) if matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Enum(_))))
-        };
-        let supported = match (&lowered.ty, location) {
+        let scalar = |ty: &TypeRef| crate::ir::is_display(&self.types, ty);
+        let plain = match (&lowered.ty, location) {
             (TypeRef::Array(item), ParamLocation::Query) => scalar(item),
             (ty, _) => scalar(ty),
         };
-        if !supported {
+        // Objects and unions in the query are serialized and flattened (`deepObject` style);
+        // in a path or a header there is no such convention.
+        let serialized = !plain && location == ParamLocation::Query;
+        if !plain && !serialized {
             self.diagnostics.error(
                 Location::Operation { operation: context.id.clone(), pointer: schema_at },
                 format!("parameter `{}` has a type that cannot be sent in the {}; only scalars (and arrays of scalars in the query) are supported", data.name, location_label(location)),
@@ -518,6 +488,7 @@ impl Lowerer<'_> {
             docs,
             bounds,
             example,
+            serialized,
         })
     }
 
@@ -568,6 +539,7 @@ impl Lowerer<'_> {
                         docs: Vec::new(),
                         bounds: Bounds::default(),
                         example: None,
+                        serialized: false,
                     }
                 }
             };
@@ -601,10 +573,39 @@ impl Lowerer<'_> {
     ) -> Option<Body> {
         let at = pointer(&context.at, &["requestBody"]);
         let location = Location::Operation { operation: context.id.clone(), pointer: at.clone() };
-        let body = self.resolve_component(body, "requestBodies", |c| &c.request_bodies, location)?;
-        let lowered =
-            self.json_content(&body.content, context, &at, "request bodies", format!("{type_base}Request"))?;
-        Some(Body { ty: lowered.ty, required: body.required })
+        let body = self.resolve_component(body, "requestBodies", |c| &c.request_bodies, location.clone())?;
+        let (media_type, media) = preferred_media(&body.content)?;
+        let name = format!("{type_base}Request");
+        let lower = |this: &mut Self| match &media.schema {
+            Some(schema) => {
+                let schema_at = pointer(&at, &["content", media_type, "schema"]);
+                this.lower_schema(schema, &Hint::Derived(name.clone()), &schema_at).ty
+            }
+            None => TypeRef::Json,
+        };
+        let kind = match media_class(media_type) {
+            MediaClass::Json => BodyKind::Json(lower(self)),
+            MediaClass::Form => BodyKind::Form(lower(self)),
+            MediaClass::Multipart => {
+                let ty = lower(self);
+                let def = match &ty {
+                    TypeRef::Named(type_name) => match self.types.get_mut(type_name).map(|t| &mut t.kind) {
+                        Some(TypeKind::Struct(def)) => Some(def),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let Some(def) = def else {
+                    self.diagnostics.error(location, "a `multipart/form-data` body must be an object with properties");
+                    return None;
+                };
+                def.multipart = true;
+                BodyKind::Multipart(ty)
+            }
+            MediaClass::Text => BodyKind::Text(media_type.to_owned()),
+            MediaClass::Binary | MediaClass::EventStream => BodyKind::Bytes(media_type.to_owned()),
+        };
+        Some(Body { kind, required: body.required })
     }
 
     fn lower_responses(
@@ -646,11 +647,8 @@ impl Lowerer<'_> {
         });
         let success_key = success_entry.map(|(status, _, _)| *status);
         let success = match success_entry {
-            Some((_, key, response)) => {
-                let ty = self.response_body(response, context, &format!("{type_base}Response"), key);
-                Success { ty }
-            }
-            None => Success { ty: None },
+            Some((_, key, response)) => Success { kind: self.success_body(response, context, type_base, key) },
+            None => Success { kind: ResponseKind::Empty },
         };
 
         let mut errors = Vec::new();
@@ -693,6 +691,40 @@ impl Lowerer<'_> {
         (success, errors)
     }
 
+    /// The success body: JSON of its type, text, bytes, or nothing.
+    fn success_body(
+        &mut self,
+        response: &Response,
+        context: &OperationContext<'_>,
+        type_base: &str,
+        key: &str,
+    ) -> ResponseKind {
+        let Some((media_type, media)) = preferred_media(&response.content) else { return ResponseKind::Empty };
+        match media_class(media_type) {
+            MediaClass::Json | MediaClass::Form | MediaClass::Multipart => {
+                let at = pointer(&context.at, &["responses", key, "content", media_type, "schema"]);
+                let ty = match &media.schema {
+                    Some(schema) => {
+                        let lowered = self.lower_schema(schema, &Hint::Derived(format!("{type_base}Response")), &at);
+                        if lowered.nullable { TypeRef::Option(Box::new(lowered.ty)) } else { lowered.ty }
+                    }
+                    None => TypeRef::Json,
+                };
+                ResponseKind::Json(ty)
+            }
+            MediaClass::EventStream => {
+                self.diagnostics.warning(
+                    Location::Operation { operation: context.id.clone(), pointer: pointer(&context.at, &["responses", key]) },
+                    "`text/event-stream` responses are not streamed yet: the method returns the whole event stream as text",
+                );
+                ResponseKind::Text
+            }
+            MediaClass::Text => ResponseKind::Text,
+            MediaClass::Binary => ResponseKind::Bytes,
+        }
+    }
+
+    /// An error response's typed body: only JSON bodies are decoded; others stay raw.
     fn response_body(
         &mut self,
         response: &Response,
@@ -700,9 +732,19 @@ impl Lowerer<'_> {
         name: &str,
         key: &str,
     ) -> Option<TypeRef> {
-        let at = pointer(&context.at, &["responses", key]);
-        let lowered = self.json_content(&response.content, context, &at, "responses", name.to_owned())?;
-        Some(if lowered.nullable { TypeRef::Option(Box::new(lowered.ty)) } else { lowered.ty })
+        let (media_type, media) = preferred_media(&response.content)?;
+        if media_class(media_type) != MediaClass::Json {
+            return None;
+        }
+        let at = pointer(&context.at, &["responses", key, "content", media_type, "schema"]);
+        let ty = match &media.schema {
+            Some(schema) => {
+                let lowered = self.lower_schema(schema, &Hint::Derived(name.to_owned()), &at);
+                if lowered.nullable { TypeRef::Option(Box::new(lowered.ty)) } else { lowered.ty }
+            }
+            None => TypeRef::Json,
+        };
+        Some(ty)
     }
 
     fn operation_auth(
@@ -711,44 +753,57 @@ impl Lowerer<'_> {
         operation: &openapiv3::Operation,
     ) -> Option<AuthScheme> {
         let requirements = operation.security.as_ref().or(self.document.security.as_ref())?;
-        let requirement = requirements.iter().find(|r| !r.is_empty())?;
-        if requirement.len() > 1 {
-            self.diagnostics.error(
-                Location::Operation { operation: context.id.clone(), pointer: pointer(&context.at, &["security"]) },
-                "a security requirement that combines several schemes at once is not supported yet",
-            );
-            return None;
+        let location =
+            Location::Operation { operation: context.id.clone(), pointer: pointer(&context.at, &["security"]) };
+        let mut problems = Vec::new();
+        for requirement in requirements.iter().filter(|r| !r.is_empty()) {
+            if requirement.len() > 1 {
+                problems.push(format!(
+                    "a requirement combining {} at once is not supported yet",
+                    requirement.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" and ")
+                ));
+                continue;
+            }
+            let Some(scheme_name) = requirement.keys().next() else { continue };
+            match self.security_scheme(scheme_name) {
+                Ok(auth) => return Some(auth),
+                Err(problem) => problems.push(problem),
+            }
         }
-        let scheme_name = requirement.keys().next()?;
+        if !problems.is_empty() {
+            let message = format!("none of the operation's security requirements can be used: {}", problems.join("; "));
+            self.diagnostics.error(location, message);
+        }
+        None
+    }
+
+    /// How the client's key is sent for a security scheme, or why it cannot be.
+    fn security_scheme(&self, scheme_name: &str) -> Result<AuthScheme, String> {
         let scheme = self
             .document
             .components
             .as_ref()
             .and_then(|c| c.security_schemes.get(scheme_name))
-            .and_then(ReferenceOr::as_item);
-        let location = Location::Pointer(pointer("#/components/securitySchemes", &[scheme_name]));
+            .and_then(ReferenceOr::as_item)
+            .ok_or_else(|| {
+                format!("security scheme `{scheme_name}` is not defined in `#/components/securitySchemes`")
+            })?;
         match scheme {
-            Some(SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name, .. }) => {
-                Some(AuthScheme::Header(name.clone()))
+            SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name, .. } => {
+                Ok(AuthScheme::Header(name.clone()))
             }
-            Some(SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Query, name, .. }) => {
-                Some(AuthScheme::Query(name.clone()))
+            SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Query, name, .. } => {
+                Ok(AuthScheme::Query(name.clone()))
             }
-            Some(SecurityScheme::HTTP { scheme, .. }) if scheme.eq_ignore_ascii_case("bearer") => {
-                Some(AuthScheme::Bearer)
+            SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Cookie, .. } => {
+                Err(format!("security scheme `{scheme_name}` puts the key in a cookie, which is not supported"))
             }
-            Some(SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. }) => Some(AuthScheme::Bearer),
-            Some(_) => {
-                self.diagnostics.error(location, format!("security scheme `{scheme_name}` is not supported yet (cookie API keys and HTTP schemes other than bearer)"));
-                None
-            }
-            None => {
-                self.diagnostics.error(
-                    Location::Operation { operation: context.id.clone(), pointer: pointer(&context.at, &["security"]) },
-                    format!("security scheme `{scheme_name}` is not defined in `#/components/securitySchemes`"),
-                );
-                None
-            }
+            SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => Ok(AuthScheme::Bearer),
+            SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => Ok(AuthScheme::Basic),
+            SecurityScheme::HTTP { scheme, .. } => Err(format!(
+                "security scheme `{scheme_name}` uses HTTP `{scheme}` authentication, which is not supported"
+            )),
+            SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => Ok(AuthScheme::Bearer),
         }
     }
 
@@ -920,10 +975,45 @@ fn location_label(location: ParamLocation) -> &'static str {
     }
 }
 
-/// `application/json`, `application/json; charset=utf-8` and vendor `+json` types.
-fn is_json(media_type: &str) -> bool {
+/// How a media type is encoded, judged by its essence (parameters such as `charset` ignored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum MediaClass {
+    /// `application/json`, vendor `+json` types, and `*/*`.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`.
+    Multipart,
+    /// `text/event-stream`.
+    EventStream,
+    /// Other `text/*` types.
+    Text,
+    /// Everything else.
+    Binary,
+}
+
+fn media_class(media_type: &str) -> MediaClass {
     let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+    match essence.as_str() {
+        "application/json" | "*/*" => MediaClass::Json,
+        e if e.ends_with("+json") => MediaClass::Json,
+        "application/x-www-form-urlencoded" => MediaClass::Form,
+        "multipart/form-data" => MediaClass::Multipart,
+        "text/event-stream" => MediaClass::EventStream,
+        e if e.starts_with("text/") => MediaClass::Text,
+        _ => MediaClass::Binary,
+    }
+}
+
+/// The media type to generate for when a body or response offers several: JSON first, then
+/// forms, then streams and text, then binary.
+fn preferred_media(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<(&str, &openapiv3::MediaType)> {
+    content
+        .iter()
+        .min_by_key(|(media_type, _)| media_class(media_type))
+        .map(|(media_type, media)| (media_type.as_str(), media))
 }
 
 fn bounds_doc(bounds: &Bounds) -> Option<String> {

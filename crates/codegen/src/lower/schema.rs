@@ -114,7 +114,13 @@ impl Lowerer<'_> {
         let ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
                 let values: Vec<&str> = string.enumeration.iter().flatten().map(String::as_str).collect();
-                if values.is_empty() { TypeRef::String } else { self.define_enum(&values, data, hint, at) }
+                if !values.is_empty() {
+                    self.define_enum(&values, data, hint, at)
+                } else if string.format == VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) {
+                    TypeRef::File
+                } else {
+                    TypeRef::String
+                }
             }
             SchemaKind::Type(Type::Integer(integer)) => TypeRef::Integer(integer_kind(&integer.format)),
             SchemaKind::Type(Type::Number(number)) => TypeRef::Float(float_kind(&number.format)),
@@ -199,7 +205,7 @@ impl Lowerer<'_> {
                 }
             })
             .collect();
-        self.define(name, type_docs(data), at, TypeKind::Struct(StructDef { fields }))
+        self.define(name, type_docs(data), at, TypeKind::Struct(StructDef { fields, multipart: false }))
     }
 
     fn lower_union(&mut self, members: &[ReferenceOr<Schema>], data: &SchemaData, hint: &Hint, at: &str) -> Lowered {
@@ -431,7 +437,7 @@ fn try_order(ty: &TypeRef) -> u8 {
         TypeRef::Bool => 1,
         TypeRef::Integer(_) => 2,
         TypeRef::Float(_) => 3,
-        TypeRef::String | TypeRef::Secret => 4,
+        TypeRef::String | TypeRef::Secret | TypeRef::File => 4,
         TypeRef::Named(_) | TypeRef::Array(_) | TypeRef::Option(_) => 5,
         TypeRef::Boxed(inner) => try_order(inner),
         TypeRef::Map(_) | TypeRef::JsonObject => 6,
@@ -444,6 +450,7 @@ fn variant_name(ty: &TypeRef) -> String {
     match ty {
         TypeRef::Named(name) => name.clone(),
         TypeRef::String | TypeRef::Secret => "String".into(),
+        TypeRef::File => "File".into(),
         TypeRef::Bool => "Boolean".into(),
         TypeRef::Integer(_) => "Integer".into(),
         TypeRef::Float(_) => "Number".into(),
