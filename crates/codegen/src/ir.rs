@@ -250,6 +250,7 @@ pub fn is_display(types: &BTreeMap<String, TypeDef>, ty: &TypeRef) -> bool {
     fn check(types: &BTreeMap<String, TypeDef>, ty: &TypeRef, depth: usize) -> bool {
         match ty {
             TypeRef::String | TypeRef::Bool | TypeRef::Integer(_) | TypeRef::Float(_) => true,
+            TypeRef::Boxed(inner) => check(types, inner, depth + 1),
             TypeRef::Named(name) if depth < 16 => match types.get(name).map(|t| &t.kind) {
                 Some(TypeKind::Enum(_)) => true,
                 Some(TypeKind::Alias(target)) => check(types, target, depth + 1),

@@ -322,7 +322,8 @@ fn operation_methods(operation: &Operation) -> TokenStream {
         BodyKind::Json(_) => quote! { .json(body) },
         BodyKind::Form(_) => quote! { .form(body) },
         BodyKind::Multipart(_) => quote! { .multipart(body.to_multipart()) },
-        BodyKind::Text(content_type) => quote! { .bytes(#content_type, body.into()) },
+        BodyKind::Text(content_type) if body.required => quote! { .bytes(#content_type, Into::<String>::into(body)) },
+        BodyKind::Text(content_type) => quote! { .bytes(#content_type, body) },
         BodyKind::Bytes(content_type) => quote! { .bytes(#content_type, body) },
     };
     let body = operation.body.as_ref().filter(|b| b.required).map(body_call);

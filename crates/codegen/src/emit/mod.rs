@@ -104,8 +104,15 @@ pub(crate) fn lib_module(api: &Api) -> TokenStream {
 pub enum Dependencies {
     /// Inside this workspace: `workspace = true` everywhere.
     Workspace,
-    /// A standalone crate: versions spelled out, the runtime by path.
+    /// A standalone crate: versions spelled out, the runtime by path, and an empty
+    /// `[workspace]` table so it builds wherever it is written.
     Standalone {
+        /// The path of the `client-runtime` crate, as written into `Cargo.toml`.
+        runtime_path: String,
+    },
+    /// Like [`Dependencies::Standalone`], but a member of a workspace the caller writes around
+    /// it (so many generated crates can be compiled together).
+    Member {
         /// The path of the `client-runtime` crate, as written into `Cargo.toml`.
         runtime_path: String,
     },
@@ -131,7 +138,7 @@ pub(crate) fn cargo_toml(api: &Api, settings: &Settings, dependencies: &Dependen
             out.push_str(TRACING_FEATURE);
             out.push_str("\n[lints]\nworkspace = true\n");
         }
-        Dependencies::Standalone { runtime_path } => {
+        Dependencies::Standalone { runtime_path } | Dependencies::Member { runtime_path } => {
             out.push_str("edition = \"2024\"\npublish = false\n");
             out.push_str(&format!(
                 "\n[dependencies]\nclient-runtime = {{ path = {} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n",
@@ -139,8 +146,10 @@ pub(crate) fn cargo_toml(api: &Api, settings: &Settings, dependencies: &Dependen
             ));
             out.push_str(TRACING_FEATURE);
             out.push_str("\n[lints.rust]\nmissing_docs = \"warn\"\nunsafe_code = \"forbid\"\n");
-            // Not part of any enclosing workspace, so it builds wherever it is written.
-            out.push_str("\n[workspace]\n");
+            if matches!(dependencies, Dependencies::Standalone { .. }) {
+                // Not part of any enclosing workspace, so it builds wherever it is written.
+                out.push_str("\n[workspace]\n");
+            }
         }
     }
     out

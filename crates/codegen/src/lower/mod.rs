@@ -49,6 +49,7 @@ pub(crate) fn lower(document: &OpenAPI, settings: &Settings, diagnostics: &mut D
     let operations = lowerer.lower_operations();
     lowerer.apply_secret_fields();
     lowerer.box_recursive_types();
+    lowerer.box_large_union_variants();
     lowerer.fill_missing_docs(&operations);
     let (default_base_url, servers) = lowerer.servers();
     let display_name = settings.client.display_name.clone().unwrap_or_else(|| document.info.title.clone());
@@ -822,6 +823,26 @@ impl Lowerer<'_> {
         }
     }
 
+    /// Untagged unions are as large as their largest variant, so a struct (or file) variant
+    /// beside a string would make every value that size: such variants are boxed.
+    fn box_large_union_variants(&mut self) {
+        let structs: BTreeSet<String> =
+            self.types.iter().filter(|(_, t)| matches!(t.kind, TypeKind::Struct(_))).map(|(n, _)| n.clone()).collect();
+        for def in self.types.values_mut() {
+            let TypeKind::Union(union) = &mut def.kind else { continue };
+            for variant in &mut union.variants {
+                let large = match &variant.ty {
+                    TypeRef::Named(name) => structs.contains(name),
+                    TypeRef::File => true,
+                    _ => false,
+                };
+                if large {
+                    variant.ty = TypeRef::Boxed(Box::new(variant.ty.clone()));
+                }
+            }
+        }
+    }
+
     /// The named types a type holds without indirection, one entry per field or variant
     /// (an empty name where there is none).
     fn inline_edges(&self, name: &str) -> Vec<String> {
@@ -877,12 +898,19 @@ impl Lowerer<'_> {
             if def.docs.is_empty() {
                 def.docs.push(origin_doc(&def.origin, operations));
             }
-            if let TypeKind::Struct(def) = &mut def.kind {
-                for field in &mut def.fields {
-                    if field.docs.is_empty() {
+            match &mut def.kind {
+                TypeKind::Struct(def) => {
+                    for field in def.fields.iter_mut().filter(|f| f.docs.is_empty()) {
                         field.docs.push(format!("The `{}` property.", field.wire_name));
                     }
                 }
+                TypeKind::Params(def) => {
+                    for param in def.params.iter_mut().filter(|p| p.docs.is_empty()) {
+                        let place = if param.location == ParamLocation::Header { "header" } else { "query parameter" };
+                        param.docs.push(format!("The `{}` {place}.", param.wire_name));
+                    }
+                }
+                _ => {}
             }
         }
     }

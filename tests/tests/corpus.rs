@@ -1,0 +1,50 @@
+//! Every real-world spec in `tests/corpus` and every construct fixture in `tests/fixtures`
+//! generates a crate, and all of them compile clippy-clean with `-D warnings`.
+//!
+//! The crates are generated into one workspace under `target/corpus-check` and compiled by a
+//! single `cargo clippy --workspace`, so shared dependencies are built once.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+#[test]
+fn every_corpus_spec_and_fixture_compiles_clippy_clean() {
+    let root = workspace_root();
+    let specs = xtask::checked_specs(&root).expect("specs are listed");
+    let corpus = specs.iter().filter(|s| s.name.starts_with("corpus-")).count();
+    let fixtures = specs.iter().filter(|s| s.name.starts_with("fixture-")).count();
+    assert_eq!(corpus, 16, "the corpus has 16 specs");
+    assert!(fixtures >= 6, "every construct fixture is compiled too");
+
+    let out = root.join("target").join("corpus-check");
+    let warnings = xtask::generate_check_workspace(&root, &specs, &out).unwrap_or_else(|error| panic!("{error:#}"));
+    for warning in &warnings {
+        eprintln!("{warning}");
+    }
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args(["clippy", "--workspace", "--all-targets", "--offline", "--", "-D", "warnings"])
+        .current_dir(&out)
+        .env("CARGO_TARGET_DIR", out.join("target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let problems: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error") || l.starts_with("warning")).collect();
+    assert!(output.status.success(), "generated crates fail clippy:\n{}\n\n{stderr}", problems.join("\n"));
+    // `--workspace` checks every member; make sure every spec is one.
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("the workspace manifest was written");
+    for spec in &specs {
+        assert!(
+            manifest.contains(&format!("{:?}", spec.name)),
+            "{} is not a member of the checked workspace",
+            spec.name
+        );
+        assert!(out.join(&spec.name).join("src/client.rs").is_file(), "{} was not generated", spec.name);
+    }
+}
