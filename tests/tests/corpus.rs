@@ -12,7 +12,7 @@ fn workspace_root() -> PathBuf {
 }
 
 #[test]
-fn every_corpus_spec_and_fixture_compiles_clippy_clean() {
+fn every_corpus_spec_and_fixture_compiles_clippy_clean_and_fixtures_behave() {
     let root = workspace_root();
     let specs = xtask::checked_specs(&root).expect("specs are listed");
     let corpus = specs.iter().filter(|s| s.name.starts_with("corpus-")).count();
@@ -37,6 +37,18 @@ fn every_corpus_spec_and_fixture_compiles_clippy_clean() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let problems: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error") || l.starts_with("warning")).collect();
     assert!(output.status.success(), "generated crates fail clippy:\n{}\n\n{stderr}", problems.join("\n"));
+    // The fixture crates also behave as their specs say (tests/behavior/lib.rs).
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["test", "--package", "behavior", "--offline"])
+        .current_dir(&out)
+        .env("CARGO_TARGET_DIR", out.join("target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "behaviour tests failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("test result: ok. 7 passed"), "expected the 7 behaviour tests to run:\n{stdout}");
+
     // `--workspace` checks every member; make sure every spec is one.
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("the workspace manifest was written");
     for spec in &specs {

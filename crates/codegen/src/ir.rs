@@ -131,11 +131,14 @@ pub struct EnumVariant {
     pub wire_value: String,
 }
 
-/// A value that is one of several shapes (`anyOf`/`oneOf` without a discriminator).
+/// A value that is one of several shapes (`anyOf`/`oneOf`).
 #[derive(Debug, Clone)]
 pub struct UnionDef {
-    /// The variants, in the order serde tries them.
+    /// The variants: in the order serde tries them when untagged.
     pub variants: Vec<UnionVariant>,
+    /// The property whose value names the variant, when the spec gives a discriminator.
+    /// Decoding then looks at that property alone, and an unknown value is kept, not an error.
+    pub discriminator: Option<String>,
 }
 
 /// One shape of a union.
@@ -145,6 +148,8 @@ pub struct UnionVariant {
     pub rust_name: String,
     /// The variant's payload.
     pub ty: TypeRef,
+    /// The discriminator values that select this variant (tagged unions only).
+    pub tags: Vec<String>,
 }
 
 /// The query and header parameters of one operation, as a struct.

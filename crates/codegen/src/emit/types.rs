@@ -216,6 +216,9 @@ fn union_def(name: &Ident, docs: &TokenStream, def: &UnionDef, display: bool) ->
             }
         }
     });
+    if let Some(property) = &def.discriminator {
+        return tagged_union_def(name, docs, def, property);
+    }
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -225,6 +228,51 @@ fn union_def(name: &Ident, docs: &TokenStream, def: &UnionDef, display: bool) ->
         }
 
         #display_impl
+    }
+}
+
+/// A union with a discriminator: decoding reads the discriminator property and decodes the
+/// whole object as the variant it names (so variant structs keep their own copy of the
+/// property), and keeps an object with an unknown value as `Unknown` instead of failing.
+/// Encoding writes the variant as it is; it carries its discriminator itself.
+fn tagged_union_def(name: &Ident, docs: &TokenStream, def: &UnionDef, property: &str) -> TokenStream {
+    let variants = def.variants.iter().map(|variant| {
+        let ident = format_ident!("{}", variant.rust_name);
+        let ty = type_tokens(&variant.ty, false);
+        let values = variant.tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
+        let doc = format!(" `{property}`: {values}.");
+        quote! {
+            #[doc = #doc]
+            #ident(#ty),
+        }
+    });
+    let arms = def.variants.iter().map(|variant| {
+        let ident = format_ident!("{}", variant.rust_name);
+        let tags = &variant.tags;
+        quote! { #(Some(#tags))|* => serde_json::from_value(value).map(Self::#ident), }
+    });
+    let unknown_doc = format!(" An object whose `{property}` this version of the crate does not know; kept as sent.");
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+            #[doc = #unknown_doc]
+            Unknown(serde_json::Value),
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                let decoded = match tag.as_deref() {
+                    #(#arms)*
+                    _ => return Ok(Self::Unknown(value)),
+                };
+                decoded.map_err(serde::de::Error::custom)
+            }
+        }
     }
 }
 

@@ -214,16 +214,10 @@ impl Lowerer<'_> {
             lowered.nullable |= data.nullable;
             return lowered;
         }
-        if data.discriminator.is_some() {
-            self.diagnostics.warning(
-                Location::Pointer(at.to_owned()),
-                "the discriminator is not used yet: variants are told apart by trying each in order",
-            );
-        }
         let name = self.type_name(hint);
         let union_hint = Hint::Exact(name.clone());
         let mut nullable = data.nullable;
-        let mut variants: Vec<(u8, TypeRef)> = Vec::new();
+        let mut variants: Vec<(u8, TypeRef, Vec<String>)> = Vec::new();
         for (index, member) in members.iter().enumerate() {
             let member_hint = match member {
                 ReferenceOr::Item(schema) => match &schema.schema_data.title {
@@ -234,17 +228,74 @@ impl Lowerer<'_> {
             };
             let lowered = self.lower_schema(member, &member_hint, &pointer(at, &[&index.to_string()]));
             nullable |= lowered.nullable;
-            variants.push((try_order(&lowered.ty), lowered.ty));
+            let tags = match &data.discriminator {
+                Some(discriminator) => self.discriminator_values(discriminator, member),
+                None => Vec::new(),
+            };
+            variants.push((try_order(&lowered.ty), lowered.ty, tags));
         }
-        // serde tries untagged variants in order: the most specific shapes go first.
-        variants.sort_by_key(|(rank, _)| *rank);
-        let mut taken = std::collections::BTreeSet::new();
+        let mut discriminator = data.discriminator.as_ref().map(|d| d.property_name.clone());
+        if discriminator.is_some() && variants.iter().any(|(_, _, tags)| tags.is_empty()) {
+            self.diagnostics.warning(
+                Location::Pointer(at.to_owned()),
+                "the discriminator value of some variants cannot be determined (no mapping, no const or single-value enum); variants are told apart by trying each in order",
+            );
+            discriminator = None;
+        }
+        if discriminator.is_none() {
+            // serde tries untagged variants in order: the most specific shapes go first.
+            variants.sort_by_key(|(rank, _, _)| *rank);
+        }
+        let mut taken = std::collections::BTreeSet::from(["Unknown".to_owned()]);
         let variants = variants
             .into_iter()
-            .map(|(_, ty)| UnionVariant { rust_name: naming::unique(variant_name(&ty), &mut taken), ty })
+            .map(|(_, ty, tags)| UnionVariant {
+                rust_name: naming::unique(variant_name(&ty), &mut taken),
+                ty,
+                tags: if discriminator.is_some() { tags } else { Vec::new() },
+            })
             .collect();
-        let ty = self.define(name, type_docs(data), at, TypeKind::Union(UnionDef { variants }));
+        let ty = self.define(name, type_docs(data), at, TypeKind::Union(UnionDef { variants, discriminator }));
         Lowered { ty, nullable }
+    }
+
+    /// The discriminator values that select a member: from the explicit `mapping`, else from the
+    /// member's own discriminator property (`const` or a single-value `enum`), else (for a
+    /// reference) the schema's name, as the OpenAPI specification defines.
+    fn discriminator_values(
+        &self,
+        discriminator: &openapiv3::Discriminator,
+        member: &ReferenceOr<Schema>,
+    ) -> Vec<String> {
+        if let ReferenceOr::Reference { reference } = member {
+            let mapped: Vec<String> = discriminator
+                .mapping
+                .iter()
+                .filter(|(_, target)| *target == reference || reference.ends_with(&format!("/{target}")))
+                .map(|(value, _)| value.clone())
+                .collect();
+            if !mapped.is_empty() {
+                return mapped;
+            }
+        }
+        let schema = match member {
+            ReferenceOr::Item(schema) => Some(schema.clone()),
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/schemas/")
+                .and_then(|name| self.component_schema(name))
+                .and_then(|s| s.as_item())
+                .cloned(),
+        };
+        if let Some(values) = schema.as_ref().and_then(|s| property_constant(s, &discriminator.property_name, self, 0))
+        {
+            return values;
+        }
+        match member {
+            ReferenceOr::Reference { reference } if discriminator.mapping.is_empty() => {
+                reference.rsplit('/').next().map(|name| vec![name.to_owned()]).unwrap_or_default()
+            }
+            _ => Vec::new(),
+        }
     }
 
     fn lower_all_of(&mut self, members: &[ReferenceOr<Schema>], data: &SchemaData, hint: &Hint, at: &str) -> Lowered {
@@ -384,6 +435,45 @@ impl Lowerer<'_> {
             })
             .collect();
         self.define(name, type_docs(data), at, TypeKind::Enum(EnumDef { variants }))
+    }
+}
+
+/// The values a schema's property is fixed to (`const`, or `enum` of strings), looking through
+/// `allOf` members; `None` when it is not fixed.
+fn property_constant(schema: &Schema, property: &str, lowerer: &Lowerer<'_>, depth: usize) -> Option<Vec<String>> {
+    if depth > 8 {
+        return None;
+    }
+    let from_property = |properties: &IndexMap<String, ReferenceOr<Box<Schema>>>| -> Option<Vec<String>> {
+        let ReferenceOr::Item(field) = properties.get(property)? else { return None };
+        match &field.schema_kind {
+            SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
+                Some(string.enumeration.iter().flatten().cloned().collect())
+            }
+            SchemaKind::Any(any) if !any.enumeration.is_empty() => {
+                Some(any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            }
+            _ => None,
+        }
+    };
+    let all_of = |members: &[ReferenceOr<Schema>]| {
+        members.iter().find_map(|member| {
+            let schema = match member {
+                ReferenceOr::Item(schema) => Some(schema.clone()),
+                ReferenceOr::Reference { reference } => reference
+                    .strip_prefix("#/components/schemas/")
+                    .and_then(|name| lowerer.component_schema(name))
+                    .and_then(|s| s.as_item())
+                    .cloned(),
+            }?;
+            property_constant(&schema, property, lowerer, depth + 1)
+        })
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => from_property(&object.properties),
+        SchemaKind::AllOf { all_of: members } => all_of(members),
+        SchemaKind::Any(any) => from_property(&any.properties).or_else(|| all_of(&any.all_of)),
+        _ => None,
     }
 }
 
