@@ -108,6 +108,19 @@ impl Lowerer<'_> {
         self.document.components.as_ref()?.schemas.get(name)
     }
 
+    /// The schema itself, or the component schema a reference points at (`None` when the
+    /// reference is not to a component schema, or points at another reference).
+    fn member_schema(&self, member: &ReferenceOr<Schema>) -> Option<Schema> {
+        match member {
+            ReferenceOr::Item(schema) => Some(schema.clone()),
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/schemas/")
+                .and_then(|name| self.component_schema(name))
+                .and_then(ReferenceOr::as_item)
+                .cloned(),
+        }
+    }
+
     pub(crate) fn lower_inline(&mut self, schema: &Schema, hint: &Hint, at: &str) -> Lowered {
         let data = &schema.schema_data;
         let nullable = data.nullable;
@@ -278,14 +291,7 @@ impl Lowerer<'_> {
                 return mapped;
             }
         }
-        let schema = match member {
-            ReferenceOr::Item(schema) => Some(schema.clone()),
-            ReferenceOr::Reference { reference } => reference
-                .strip_prefix("#/components/schemas/")
-                .and_then(|name| self.component_schema(name))
-                .and_then(|s| s.as_item())
-                .cloned(),
-        };
+        let schema = self.member_schema(member);
         if let Some(values) = schema.as_ref().and_then(|s| property_constant(s, &discriminator.property_name, self, 0))
         {
             return values;
@@ -458,14 +464,7 @@ fn property_constant(schema: &Schema, property: &str, lowerer: &Lowerer<'_>, dep
     };
     let all_of = |members: &[ReferenceOr<Schema>]| {
         members.iter().find_map(|member| {
-            let schema = match member {
-                ReferenceOr::Item(schema) => Some(schema.clone()),
-                ReferenceOr::Reference { reference } => reference
-                    .strip_prefix("#/components/schemas/")
-                    .and_then(|name| lowerer.component_schema(name))
-                    .and_then(|s| s.as_item())
-                    .cloned(),
-            }?;
+            let schema = lowerer.member_schema(member)?;
             property_constant(&schema, property, lowerer, depth + 1)
         })
     };
