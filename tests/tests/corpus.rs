@@ -5,10 +5,21 @@
 //! single `cargo clippy --workspace`, so shared dependencies are built once.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+/// Runs cargo in the check workspace, with its own target folder.
+fn cargo_in(workspace: &Path, args: &[&str]) -> Output {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(args)
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", workspace.join("target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs")
 }
 
 #[test]
@@ -26,25 +37,12 @@ fn every_corpus_spec_and_fixture_compiles_clippy_clean_and_fixtures_behave() {
         eprintln!("{warning}");
     }
 
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .args(["clippy", "--workspace", "--all-targets", "--offline", "--", "-D", "warnings"])
-        .current_dir(&out)
-        .env("CARGO_TARGET_DIR", out.join("target"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
+    let output = cargo_in(&out, &["clippy", "--workspace", "--all-targets", "--offline", "--", "-D", "warnings"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let problems: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error") || l.starts_with("warning")).collect();
     assert!(output.status.success(), "generated crates fail clippy:\n{}\n\n{stderr}", problems.join("\n"));
     // The fixture crates also behave as their specs say (tests/behavior/lib.rs).
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["test", "--package", "behavior", "--offline"])
-        .current_dir(&out)
-        .env("CARGO_TARGET_DIR", out.join("target"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
+    let output = cargo_in(&out, &["test", "--package", "behavior", "--offline"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "behaviour tests failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
     assert!(stdout.contains("test result: ok. 7 passed"), "expected the 7 behaviour tests to run:\n{stdout}");
