@@ -63,9 +63,8 @@ pub struct GeneratedCrate {
 pub fn lower(spec: SpecFile<'_>, settings: &Settings) -> Result<(ir::Api, Vec<Diagnostic>), Error> {
     let mut diagnostics = diagnostics::Diagnostics::new(spec.path);
     check_provenance(spec, settings, &mut diagnostics);
-    let loaded = load::load(spec.contents, &mut diagnostics)?;
-    let _normalized_document = &loaded.raw;
-    let api = lower::lower(&loaded.document, settings, &mut diagnostics);
+    let document = load::load(spec.contents, &mut diagnostics)?;
+    let api = lower::lower(&document, settings, &mut diagnostics);
     diagnostics.check()?;
     Ok((api, diagnostics.into_warnings()))
 }

@@ -35,24 +35,16 @@ pub(crate) enum Dialect {
     V31,
 }
 
-/// A parsed, normalized document.
-pub(crate) struct Loaded {
-    pub(crate) document: OpenAPI,
-    /// The normalized document as plain JSON, for lookups `openapiv3` does not model.
-    pub(crate) raw: Value,
-}
-
 /// Parses and normalizes a spec; every failure names the file and the place in it.
-pub(crate) fn load(bytes: &[u8], diagnostics: &mut Diagnostics) -> Result<Loaded, crate::Error> {
+pub(crate) fn load(bytes: &[u8], diagnostics: &mut Diagnostics) -> Result<OpenAPI, crate::Error> {
     let mut raw = parse(bytes, diagnostics)?;
     let dialect = detect_dialect(&raw, diagnostics)?;
     normalize_document(&mut raw, dialect);
-    let document = serde_path_to_error::deserialize::<_, OpenAPI>(&raw).map_err(|error| {
+    serde_path_to_error::deserialize::<_, OpenAPI>(&raw).map_err(|error| {
         let pointer = json_pointer(error.path());
         let message = format!("not a valid OpenAPI document here: {}", error.inner());
         diagnostics.fatal(Location::Pointer(pointer), message)
-    })?;
-    Ok(Loaded { document, raw })
+    })
 }
 
 fn parse(bytes: &[u8], diagnostics: &mut Diagnostics) -> Result<Value, crate::Error> {
