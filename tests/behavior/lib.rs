@@ -14,6 +14,7 @@ mod tests {
     use fixture_discriminated_unions as events;
     use fixture_nullable_3_0 as nullable;
     use fixture_recursion_and_composition as trees;
+    use fixture_streaming as streaming;
     use fixture_unions_and_free_form as shapes;
 
     #[test]
@@ -152,5 +153,131 @@ mod tests {
         assert_eq!(requests[0].body, vec![1, 2, 3]);
         assert_eq!(requests[1].headers.get("content-type").unwrap(), "text/plain");
         assert_eq!(requests[1].body, b"ada");
+    }
+
+    fn event_stream(body: &str) -> ResponseTemplate {
+        ResponseTemplate::new(200).set_body_raw(body.as_bytes().to_vec(), "text/event-stream")
+    }
+
+    fn streaming_client(server: &MockServer) -> streaming::Client {
+        streaming::Client::builder()
+            .base_url(server.uri())
+            .retry_policy(streaming::RetryPolicy::none())
+            .build()
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn event_streams_yield_typed_events_and_the_stream_method_sets_the_flag() {
+        use futures_util::StreamExt as _;
+        use streaming::types::{ResponseEvent, ResponseRequest};
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/responses"))
+            .and(wiremock::matchers::header("accept", "text/event-stream"))
+            .and(wiremock::matchers::body_json(json!({"input": "hi", "stream": true})))
+            .respond_with(event_stream(concat!(
+                ": keep-alive\n\n",
+                "data: {\"type\":\"response.output_text.delta\",\"delta\":\"Hel\"}\n\n",
+                "data: {\"type\":\"response.output_text.delta\",\"delta\":\"lo\"}\n\n",
+                "data: {\"type\":\"response.reasoning.started\"}\n\n",
+                "data: {\"type\":\"response.completed\",\"response\":{\"id\":\"r1\",\"text\":\"Hello\"}}\n\n",
+                "data: [DONE]\n\n",
+            )))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/responses"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "r1", "text": "Hello"})))
+            .mount(&server)
+            .await;
+        let client = streaming_client(&server);
+        // The flag the caller left unset (or set to false) is turned on by the stream method.
+        let request = ResponseRequest { input: "hi".into(), stream: Some(false) };
+        let stream = client.create_response_stream(&request).await.unwrap();
+        assert_eq!(stream.status(), 200);
+        let events: Vec<ResponseEvent> = stream.map(Result::unwrap).collect().await;
+        assert_eq!(events.len(), 4, "{events:?}");
+        let text: String = events
+            .iter()
+            .filter_map(|event| match event {
+                ResponseEvent::TextDelta(delta) => Some(delta.delta.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(text, "Hello");
+        assert!(matches!(&events[2], ResponseEvent::Unknown(value) if value["type"] == "response.reasoning.started"));
+        assert!(matches!(&events[3], ResponseEvent::Completed(done) if done.response.text == "Hello"));
+
+        // The JSON method sends the body as given and decodes the whole response.
+        let response = client.create_response(&ResponseRequest { input: "hi".into(), stream: None }).await.unwrap();
+        assert_eq!(response.text, "Hello");
+    }
+
+    #[tokio::test]
+    async fn a_stream_method_reports_an_error_status_with_its_typed_body() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(429).set_body_json(json!({"message": "slow down"})))
+            .mount(&server)
+            .await;
+        let request = streaming::types::ResponseRequest { input: "hi".into(), stream: None };
+        let error = streaming_client(&server).create_response_stream(&request).await.unwrap_err();
+        let Some(streaming::types::CreateResponseError::TooManyRequests(problem)) = error.api_body() else {
+            panic!("expected the documented 429 body, got {error:?}");
+        };
+        assert_eq!(problem.message, "slow down");
+    }
+
+    #[tokio::test]
+    async fn event_only_and_raw_event_streams() {
+        use futures_util::StreamExt as _;
+        let server = MockServer::start().await;
+        Mock::given(path("/jobs/j%2F1/progress"))
+            .respond_with(event_stream("data: {\"percent\": 50}\n\ndata: {\"percent\": \"x\"}\n\nid: 9\ndata: {\"percent\": 100}\n\n"))
+            .mount(&server)
+            .await;
+        Mock::given(path("/logs"))
+            .respond_with(event_stream("event: line\nid: 3\ndata: started\n\ndata: multi\ndata: line\n\n"))
+            .mount(&server)
+            .await;
+        let client = streaming_client(&server);
+        let mut progress = client.watch_job("j/1").await.unwrap();
+        assert_eq!(progress.next().await.unwrap().unwrap().percent, 50);
+        let Some(Err(streaming::Error::Decode(error))) = progress.next().await else { panic!("expected a decode error") };
+        assert_eq!(error.path, "percent");
+        assert_eq!(progress.next().await.unwrap().unwrap().percent, 100, "a bad event does not end the stream");
+        assert_eq!(progress.last_event_id(), Some("9"));
+        assert!(progress.next().await.is_none());
+
+        let logs: Vec<streaming::ServerEvent> = client.tail_logs().await.unwrap().map(Result::unwrap).collect().await;
+        assert_eq!(logs.len(), 2);
+        assert_eq!((logs[0].event.as_deref(), logs[0].data.as_str(), logs[0].id.as_deref()), (Some("line"), "started", Some("3")));
+        assert_eq!(logs[1].data, "multi\nline");
+    }
+
+    #[tokio::test]
+    async fn binary_downloads_come_whole_or_as_a_stream_of_chunks() {
+        use futures_util::StreamExt as _;
+        let video: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let server = MockServer::start().await;
+        Mock::given(path("/videos/v1/content"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(video.clone(), "video/mp4"))
+            .mount(&server)
+            .await;
+        let client = streaming_client(&server);
+        assert_eq!(client.download_video("v1").await.unwrap(), video);
+
+        let stream = client.download_video_stream("v1").await.unwrap();
+        assert_eq!(stream.headers().get("content-type").unwrap(), "video/mp4");
+        assert_eq!(stream.content_length(), Some(video.len() as u64));
+        let mut received = Vec::new();
+        let mut chunks = stream;
+        while let Some(chunk) = chunks.next().await {
+            received.extend_from_slice(&chunk.unwrap());
+        }
+        assert_eq!(received, video);
+        let whole = client.download_video_stream("v1").await.unwrap().collect_bytes().await.unwrap();
+        assert_eq!(whole, video);
     }
 }

@@ -421,7 +421,7 @@ fn write_behavior_crate(root: &Path, specs: &[CheckedSpec], out: &Path) -> anyho
         manifest.push_str(&format!("{} = {{ path = \"../{}\" }}\n", fixture.name, fixture.name));
     }
     manifest.push_str(
-        "serde_json = \"1\"\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\nwiremock = \"0.6\"\n",
+        "futures-util = { version = \"0.3\", default-features = false }\nserde_json = \"1\"\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\nwiremock = \"0.6\"\n",
     );
     write_if_changed(&out.join("behavior/Cargo.toml"), &manifest)?;
     write_if_changed(&out.join("behavior/src/lib.rs"), &lib)

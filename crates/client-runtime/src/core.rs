@@ -15,6 +15,7 @@ use crate::request::{Auth, Body, Request};
 use crate::response::ApiResponse;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
+use crate::stream::{ByteStream, EventStream, ServerEvent};
 
 /// The shared, configured part of every generated client. Cheap to clone.
 #[derive(Clone)]
@@ -47,11 +48,36 @@ impl fmt::Debug for ClientCore {
     }
 }
 
-/// A response that arrived in full.
+/// A response as one attempt left it.
 struct RawResponse {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    /// A streamed success response whose body has not been read (`body` is then empty).
+    unread: Option<reqwest::Response>,
+}
+
+/// Whether a success body is read in full by the attempt, or handed over unread.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Read {
+    Whole,
+    Streamed,
+}
+
+/// Why an attempt produced no response.
+enum AttemptError {
+    Http(reqwest::Error),
+    /// The response headers of a streamed request did not arrive within the timeout.
+    HeadersTimedOut,
+}
+
+impl AttemptError {
+    fn is_retryable(&self) -> bool {
+        match self {
+            Self::Http(error) => is_retryable_transport(error),
+            Self::HeadersTimedOut => true,
+        }
+    }
 }
 
 impl ClientCore {
@@ -108,7 +134,54 @@ impl ClientCore {
         Ok(ApiResponse::new(response.status, response.headers, ()))
     }
 
+    /// Sends the request and returns the success body as a stream of byte chunks, once the
+    /// status and headers have arrived.
+    ///
+    /// Retries and the per-attempt timeout cover the wait for the response headers; an error
+    /// status is read in full and reported as usual.
+    pub async fn send_stream<E: ErrorBody>(&self, request: Request) -> Result<ByteStream<E>, Error<E>> {
+        let (response, attempts) = self.execute_streamed::<E>(request).await?;
+        Ok(ByteStream::new(response, attempts))
+    }
+
+    /// Sends the request and returns the success body as a stream of server-sent events whose
+    /// data is decoded as `T`, once the status and headers have arrived.
+    ///
+    /// Retries and the per-attempt timeout cover the wait for the response headers; an error
+    /// status is read in full and reported as usual.
+    pub async fn send_events<T: DeserializeOwned, E: ErrorBody>(
+        &self,
+        request: Request,
+    ) -> Result<EventStream<T, E>, Error<E>> {
+        let (response, attempts) = self.execute_streamed::<E>(request).await?;
+        Ok(EventStream::json(response, attempts))
+    }
+
+    /// Like [`ClientCore::send_events`], for event streams whose data is not JSON: each event is
+    /// handed over as a [`ServerEvent`].
+    pub async fn send_raw_events<E: ErrorBody>(
+        &self,
+        request: Request,
+    ) -> Result<EventStream<ServerEvent, E>, Error<E>> {
+        let (response, attempts) = self.execute_streamed::<E>(request).await?;
+        Ok(EventStream::raw(response, attempts))
+    }
+
+    async fn execute_streamed<E: ErrorBody>(&self, request: Request) -> Result<(reqwest::Response, u32), Error<E>> {
+        let (response, attempts) = self.run::<E>(request, Read::Streamed).await?;
+        match response.unread {
+            Some(unread) => Ok((unread, attempts)),
+            None => Err(InvalidRequest::new("the streamed response was read by mistake; this is a bug").into()),
+        }
+    }
+
     async fn execute<E: ErrorBody>(&self, request: Request) -> Result<RawResponse, Error<E>> {
+        Ok(self.run::<E>(request, Read::Whole).await?.0)
+    }
+
+    /// Sends the request, retrying as the policy allows, and returns the final success response
+    /// with the number of attempts made.
+    async fn run<E: ErrorBody>(&self, request: Request, read: Read) -> Result<(RawResponse, u32), Error<E>> {
         if let Some(error) = request.error {
             return Err(Error::InvalidRequest(error));
         }
@@ -118,12 +191,12 @@ impl ClientCore {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let outcome = self.attempt(&request, &url, &headers, attempt).await;
+            let outcome = self.attempt(&request, &url, &headers, attempt, read).await;
             let retry_headers = match &outcome {
                 Ok(response) if response.status.is_success() => None,
                 Ok(response) if RetryPolicy::is_retryable_status(response.status) => Some(Some(&response.headers)),
                 Ok(_) => None,
-                Err(error) if is_retryable_transport(error) => Some(None),
+                Err(error) if error.is_retryable() => Some(None),
                 Err(_) => None,
             };
             if let Some(headers) = retry_headers
@@ -133,7 +206,7 @@ impl ClientCore {
                 continue;
             }
             return match outcome {
-                Ok(response) if response.status.is_success() => Ok(response),
+                Ok(response) if response.status.is_success() => Ok((response, attempt)),
                 Ok(response) => Err(Error::Api(Box::new(ApiError {
                     body: E::from_response(response.status, &response.body),
                     status: response.status,
@@ -141,8 +214,13 @@ impl ClientCore {
                     raw_body: response.body,
                     attempts: attempt,
                 }))),
-                Err(error) if error.is_timeout() => Err(Error::Timeout { attempts: attempt, timeout: self.timeout }),
-                Err(error) => Err(Error::Transport { attempts: attempt, source: error.without_url() }),
+                Err(AttemptError::HeadersTimedOut) => Err(Error::Timeout { attempts: attempt, timeout: self.timeout }),
+                Err(AttemptError::Http(error)) if error.is_timeout() => {
+                    Err(Error::Timeout { attempts: attempt, timeout: self.timeout })
+                }
+                Err(AttemptError::Http(error)) => {
+                    Err(Error::Transport { attempts: attempt, source: error.without_url() })
+                }
             };
         }
     }
@@ -153,7 +231,8 @@ impl ClientCore {
         url: &Url,
         headers: &HeaderMap,
         attempt: u32,
-    ) -> Result<RawResponse, reqwest::Error> {
+        read: Read,
+    ) -> Result<RawResponse, AttemptError> {
         #[cfg(feature = "tracing")]
         let span = tracing::info_span!(
             "http_request",
@@ -165,19 +244,35 @@ impl ClientCore {
         );
         #[cfg(not(feature = "tracing"))]
         let _ = attempt;
-        let mut builder =
-            self.inner.http.request(request.method.clone(), url.clone()).headers(headers.clone()).timeout(self.timeout);
+        let mut builder = self.inner.http.request(request.method.clone(), url.clone()).headers(headers.clone());
+        // A whole response must arrive within the timeout; a streamed one only its headers (and
+        // an error body), so a long stream is not cut off.
+        if read == Read::Whole {
+            builder = builder.timeout(self.timeout);
+        }
         match &request.body {
             Some(Body::Bytes(body, _)) => builder = builder.body(body.clone()),
-            Some(Body::Multipart(form)) => builder = builder.multipart(form.to_form()?),
+            Some(Body::Multipart(form)) => builder = builder.multipart(form.to_form().map_err(AttemptError::Http)?),
             None => {}
         }
-        let send = async {
+        let receive = async {
             let response = builder.send().await?;
             let status = response.status();
             let headers = response.headers().clone();
+            if read == Read::Streamed && status.is_success() {
+                return Ok(RawResponse { status, headers, body: Bytes::new(), unread: Some(response) });
+            }
             let body = response.bytes().await?;
-            Ok(RawResponse { status, headers, body })
+            Ok(RawResponse { status, headers, body, unread: None })
+        };
+        let send = async {
+            match read {
+                Read::Whole => receive.await.map_err(AttemptError::Http),
+                Read::Streamed => match tokio::time::timeout(self.timeout, receive).await {
+                    Ok(result) => result.map_err(AttemptError::Http),
+                    Err(_) => Err(AttemptError::HeadersTimedOut),
+                },
+            }
         };
         #[cfg(feature = "tracing")]
         {
@@ -276,6 +371,7 @@ fn decode_success<T: DeserializeOwned, E>(status: StatusCode, body: &[u8]) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::NoErrorBody;
 
     #[test]
     fn decode_errors_carry_status_path_and_snippet() {
@@ -360,5 +456,111 @@ mod tests {
         let Err(Error::Decode(error)) = decode_success::<Required, ()>(StatusCode::OK, b"") else { panic!() };
         assert!(error.message.contains("the body is empty"), "{}", error.message);
         assert!(decode_success::<serde_json::Value, ()>(StatusCode::OK, b"not json").is_err());
+    }
+
+    /// A server on 127.0.0.1 that answers one connection: `head` at once, then each of `later`
+    /// after `pause`, on a chunked body.
+    async fn slow_server(head: &'static str, pause: Duration, later: &'static [&'static str]) -> String {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request).await.unwrap();
+            socket.write_all(head.as_bytes()).await.unwrap();
+            for chunk in later {
+                tokio::time::sleep(pause).await;
+                socket.write_all(format!("{:x}\r\n{chunk}\r\n", chunk.len()).as_bytes()).await.unwrap();
+            }
+            socket.write_all(b"0\r\n\r\n").await.unwrap();
+        });
+        format!("http://{address}")
+    }
+
+    fn streaming_core(base_url: &str, timeout: Duration) -> ClientCore {
+        crate::ClientBuilder::<TestClient>::new(&PROVIDER)
+            .api_key("k-123")
+            .base_url(base_url)
+            .timeout(timeout)
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .unwrap()
+            .0
+    }
+
+    const STREAM_HEAD: &str =
+        "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n";
+
+    #[tokio::test]
+    async fn a_stream_outlives_the_timeout_once_its_headers_arrive() {
+        use futures_util::StreamExt as _;
+        #[derive(Debug, serde::Deserialize)]
+        struct Tick {
+            n: u32,
+        }
+        let url =
+            slow_server(STREAM_HEAD, Duration::from_millis(150), &["data: {\"n\":1}\n\n", "data: {\"n\":2}\n\n"]).await;
+        let core = streaming_core(&url, Duration::from_millis(100));
+        let stream = core.send_events::<Tick, NoErrorBody>(Request::new(reqwest::Method::GET, "/ticks")).await.unwrap();
+        let ticks: Vec<u32> = stream.map(|tick| tick.unwrap().n).collect().await;
+        assert_eq!(ticks, [1, 2], "300 ms of events under a 100 ms timeout");
+
+        // A whole-body request to the same kind of server is cut off by the timeout.
+        let url = slow_server(STREAM_HEAD, Duration::from_millis(150), &["data: {}\n\n"]).await;
+        let error = streaming_core(&url, Duration::from_millis(100))
+            .send_text::<NoErrorBody>(Request::new(reqwest::Method::GET, "/ticks"))
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::Timeout { attempts: 1, .. }), "{error:?}");
+    }
+
+    #[tokio::test]
+    async fn a_stream_whose_headers_are_late_times_out() {
+        use tokio::io::AsyncWriteExt as _;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let _ = socket.write_all(STREAM_HEAD.as_bytes()).await;
+        });
+        let error = streaming_core(&url, Duration::from_millis(100))
+            .send_stream::<NoErrorBody>(Request::new(reqwest::Method::GET, "/file"))
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::Timeout { attempts: 1, .. }), "{error:?}");
+    }
+
+    #[tokio::test]
+    async fn a_connection_that_breaks_mid_stream_is_a_transport_error() {
+        use futures_util::StreamExt as _;
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request).await.unwrap();
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: video/mp4\r\ncontent-length: 100\r\n\r\n0123456789";
+            socket.write_all(head.as_bytes()).await.unwrap();
+            // Dropped after 10 of the 100 bytes.
+        });
+        let mut stream = streaming_core(&url, Duration::from_secs(5))
+            .send_stream::<NoErrorBody>(Request::new(reqwest::Method::GET, "/file"))
+            .await
+            .unwrap();
+        assert_eq!(stream.content_length(), Some(100));
+        let mut received: Vec<u8> = Vec::new();
+        let error = loop {
+            match stream.next().await {
+                Some(Ok(chunk)) => received.extend_from_slice(&chunk),
+                Some(Err(error)) => break error,
+                None => panic!("the stream ended without reporting the broken connection"),
+            }
+        };
+        assert_eq!(received, b"0123456789");
+        assert!(matches!(error, Error::Transport { attempts: 1, .. }), "{error:?}");
+        assert!(stream.next().await.is_none(), "the stream ends after a transport error");
     }
 }

@@ -17,6 +17,7 @@ mod request;
 mod response;
 mod retry;
 mod secret;
+mod stream;
 
 pub use crate::body::{FilePart, Multipart};
 pub use crate::builder::{ClientBuilder, ConfigError, FromClientCore, ProviderInfo};
@@ -26,9 +27,13 @@ pub use crate::request::{Auth, Request};
 pub use crate::response::ApiResponse;
 pub use crate::retry::RetryPolicy;
 pub use crate::secret::Secret;
+pub use crate::stream::{ByteStream, DONE, EventStream, ServerEvent};
 
 /// Re-exported so generated code and users name the same types.
 pub use bytes::Bytes;
+/// The `Stream` trait that [`ByteStream`] and [`EventStream`] implement; read them with
+/// `futures::StreamExt` (or any other stream combinators built on `futures-core`).
+pub use futures_core::Stream;
 /// The HTTP client underneath, re-exported so a caller-supplied `reqwest::Client` has the right
 /// version: `Client::builder().http_client(client_runtime::reqwest::Client::new())`.
 pub use reqwest;

@@ -306,6 +306,26 @@ pub struct Operation {
     pub auth: Option<AuthScheme>,
 }
 
+impl Operation {
+    /// The method that also returns the status and headers (`<name>_with_response`); streaming
+    /// methods have none, as their stream carries both.
+    pub fn with_response_name(&self) -> Option<String> {
+        (!matches!(self.success.kind, ResponseKind::Events(_)))
+            .then(|| format!("{}_with_response", crate::naming::unraw(&self.method_name)))
+    }
+
+    /// The method that reads the body as it arrives (`<name>_stream`), when there is one.
+    pub fn stream_name(&self) -> Option<String> {
+        self.success.stream.as_ref().map(|_| format!("{}_stream", crate::naming::unraw(&self.method_name)))
+    }
+
+    /// Every client method generated for this operation.
+    pub fn all_method_names(&self) -> Vec<String> {
+        let main = crate::naming::unraw(&self.method_name).to_owned();
+        [Some(main), self.with_response_name(), self.stream_name()].into_iter().flatten().collect()
+    }
+}
+
 /// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamLocation {
@@ -388,8 +408,47 @@ impl BodyKind {
 /// The success response.
 #[derive(Debug, Clone)]
 pub struct Success {
-    /// How its body is read.
+    /// How the main method reads its body.
     pub kind: ResponseKind,
+    /// A second method, `<name>_stream`, that reads the body as it arrives: for binary bodies,
+    /// and for responses that offer an event stream beside JSON.
+    pub stream: Option<StreamMethod>,
+}
+
+/// The `<name>_stream` method of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamMethod {
+    /// What it streams.
+    pub kind: StreamKind,
+    /// The boolean body field that asks the API to stream (`stream: true`), set by the method.
+    pub flag: Option<StreamFlag>,
+}
+
+/// What a streaming method yields.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamKind {
+    /// Chunks of a binary body.
+    Bytes,
+    /// Server-sent events, each one's data decoded as this type.
+    Events(EventData),
+}
+
+/// How the data of server-sent events is read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventData {
+    /// JSON of this type.
+    Json(TypeRef),
+    /// Text the spec does not describe as JSON: the events are handed over as they are.
+    Raw,
+}
+
+/// A boolean field of the JSON request body that switches the response to an event stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamFlag {
+    /// The field's Rust name.
+    pub rust_name: String,
+    /// Whether the field is an `Option<bool>`.
+    pub optional: bool,
 }
 
 /// How a success body is read.
@@ -403,6 +462,8 @@ pub enum ResponseKind {
     Text,
     /// Any other media type (images, video, octet streams): `Bytes`.
     Bytes,
+    /// Only `text/event-stream`: the main method returns the stream of events.
+    Events(EventData),
 }
 
 /// How an operation presents the API key.

@@ -87,7 +87,7 @@ impl Client {
     pub async fn generate_auth_token(
         &self,
         body: Option<&types::GenerateAuthTokenRequest>,
-    ) -> Result<types::GenerateAuthTokenResponse, Error<client_runtime::NoErrorBody>> {
+    ) -> Result<types::GenerateAuthTokenResponse, Error> {
         let response = self.generate_auth_token_with_response(body).await?;
         Ok(response.into_body())
     }
@@ -96,10 +96,7 @@ impl Client {
     pub async fn generate_auth_token_with_response(
         &self,
         body: Option<&types::GenerateAuthTokenRequest>,
-    ) -> Result<
-        ApiResponse<types::GenerateAuthTokenResponse>,
-        Error<client_runtime::NoErrorBody>,
-    > {
+    ) -> Result<ApiResponse<types::GenerateAuthTokenResponse>, Error> {
         let mut request = Request::new(Method::POST, "/generate_auth_token")
             .auth(Auth::Bearer);
         if let Some(body) = body {

@@ -85,10 +85,7 @@ impl Client {
     pub async fn create_capture_session_token(
         &self,
         body: &types::CreateCaptureSessionTokenRequest,
-    ) -> Result<
-        types::CreateCaptureSessionTokenResponse,
-        Error<client_runtime::NoErrorBody>,
-    > {
+    ) -> Result<types::CreateCaptureSessionTokenResponse, Error> {
         let response = self.create_capture_session_token_with_response(body).await?;
         Ok(response.into_body())
     }
@@ -97,10 +94,7 @@ impl Client {
     pub async fn create_capture_session_token_with_response(
         &self,
         body: &types::CreateCaptureSessionTokenRequest,
-    ) -> Result<
-        ApiResponse<types::CreateCaptureSessionTokenResponse>,
-        Error<client_runtime::NoErrorBody>,
-    > {
+    ) -> Result<ApiResponse<types::CreateCaptureSessionTokenResponse>, Error> {
         let request = Request::new(Method::POST, "/capture/session/token")
             .auth(Auth::Header("x-access-token"))
             .json(body);

@@ -5,7 +5,9 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::{doc_attrs, ident, type_tokens};
-use crate::ir::{Api, AuthScheme, Body, BodyKind, Operation, Param, ParamLocation, ResponseKind, TypeRef};
+use crate::ir::{
+    Api, AuthScheme, Body, BodyKind, EventData, Operation, Param, ParamLocation, ResponseKind, StreamKind, TypeRef,
+};
 use crate::naming;
 use crate::settings::Settings;
 
@@ -80,20 +82,28 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
             || op.errors_type.is_some()
             || op.path_params.iter().any(|p| mentions_named(&p.ty))
             || op.body.as_ref().and_then(|b| b.kind.ty()).is_some_and(mentions_named)
-            || matches!(&op.success.kind, ResponseKind::Json(ty) if mentions_named(ty))
+            || matches!(&op.success.kind, ResponseKind::Json(ty) | ResponseKind::Events(EventData::Json(ty)) if mentions_named(ty))
+            || op.success.stream.as_ref().is_some_and(|s| matches!(&s.kind, StreamKind::Events(EventData::Json(ty)) if mentions_named(ty)))
     });
     let types_import = uses_types.then(|| quote! { use crate::types; });
     let has_operations = !api.operations.is_empty();
     let mut runtime_imports = Vec::new();
-    if has_operations {
+    if api.operations.iter().any(|op| op.with_response_name().is_some()) {
         runtime_imports.extend([quote! { ApiResponse }]);
     }
     if api.operations.iter().any(|op| op.auth.is_some()) {
         runtime_imports.push(quote! { Auth });
     }
+    let streams = stream_kinds(api);
+    if streams.bytes {
+        runtime_imports.push(quote! { ByteStream });
+    }
     runtime_imports.extend([quote! { ClientBuilder }, quote! { ClientCore }, quote! { ConfigError }]);
     if has_operations {
         runtime_imports.push(quote! { Error });
+    }
+    if streams.events {
+        runtime_imports.push(quote! { EventStream });
     }
     runtime_imports.push(quote! { FromClientCore });
     if has_operations {
@@ -105,6 +115,9 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
     }
     if requires_api_key {
         runtime_imports.push(quote! { Secret });
+    }
+    if streams.raw_events {
+        runtime_imports.push(quote! { ServerEvent });
     }
 
     quote! {
@@ -174,6 +187,34 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
 
         #servers
     }
+}
+
+/// Which kinds of streams an API's methods return.
+pub(crate) struct StreamKinds {
+    pub(crate) bytes: bool,
+    pub(crate) events: bool,
+    pub(crate) raw_events: bool,
+}
+
+pub(crate) fn stream_kinds(api: &Api) -> StreamKinds {
+    let mut kinds = StreamKinds { bytes: false, events: false, raw_events: false };
+    for operation in &api.operations {
+        let main = match &operation.success.kind {
+            ResponseKind::Events(data) => Some(data),
+            _ => None,
+        };
+        let extra = operation.success.stream.as_ref().map(|stream| &stream.kind);
+        kinds.bytes |= matches!(extra, Some(StreamKind::Bytes));
+        let extra = match extra {
+            Some(StreamKind::Events(data)) => Some(data),
+            _ => None,
+        };
+        for data in [main, extra].into_iter().flatten() {
+            kinds.events = true;
+            kinds.raw_events |= *data == EventData::Raw;
+        }
+    }
+    kinds
 }
 
 fn servers_module(api: &Api) -> Option<TokenStream> {
@@ -261,24 +302,160 @@ fn operation_args(operation: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>)
 
 fn operation_methods(operation: &Operation) -> TokenStream {
     let name = ident(&operation.method_name);
-    let raw_name = format_ident!("{}_with_response", naming::unraw(&operation.method_name));
     let (args, arg_names) = operation_args(operation);
-    let success = match &operation.success.kind {
-        ResponseKind::Json(ty) => type_tokens(ty, true),
-        ResponseKind::Text => quote! { String },
-        ResponseKind::Bytes => quote! { client_runtime::Bytes },
-        ResponseKind::Empty => quote! { () },
-    };
-    let error = match &operation.errors_type {
+    // `Error`, `EventStream` and `ByteStream` default their error body to `NoErrorBody`.
+    let (error, error_arg) = match &operation.errors_type {
         Some(errors) => {
             let errors = format_ident!("{}", errors);
-            quote! { types::#errors }
+            (quote! { Error<types::#errors> }, quote! { , types::#errors })
         }
-        None => quote! { client_runtime::NoErrorBody },
+        None => (quote! { Error }, quote! {}),
     };
 
     let mut docs = operation.docs.clone();
     docs.push(format!("`{} {}`", operation.http_method, operation.path));
+    if let Some(stream) = operation.stream_name() {
+        docs.push(match &operation.success.stream.as_ref().map(|s| &s.kind) {
+            Some(StreamKind::Events(_)) => {
+                format!("[`Client::{stream}`] asks for the response as an event stream and yields the events as they arrive.")
+            }
+            _ => format!("[`Client::{stream}`] returns the body as a stream of chunks instead, for large downloads."),
+        });
+    }
+    if let ResponseKind::Events(_) = &operation.success.kind {
+        docs.push(events_doc());
+    }
+    docs.push(errors_doc(operation));
+    let docs = doc_attrs(&docs);
+    let deprecated = operation.deprecated.then(|| quote! { #[deprecated = "deprecated by the API"] });
+    let allow_deprecated = operation.deprecated.then(|| quote! { #[allow(deprecated)] });
+
+    if let ResponseKind::Events(data) = &operation.success.kind {
+        let request = build_request(operation, Some(quote! { .header("accept", "text/event-stream") }));
+        let (item, send) = event_item(data);
+        return quote! {
+            #docs
+            #deprecated
+            pub async fn #name(&self, #(#args),*) -> Result<EventStream<#item #error_arg>, #error> {
+                #request
+                self.core.#send(request).await
+            }
+        };
+    }
+
+    let raw_name = format_ident!("{}", operation.with_response_name().unwrap_or_default());
+    let success = match &operation.success.kind {
+        ResponseKind::Json(ty) => type_tokens(ty, true),
+        ResponseKind::Text => quote! { String },
+        ResponseKind::Bytes => quote! { client_runtime::Bytes },
+        ResponseKind::Empty | ResponseKind::Events(_) => quote! { () },
+    };
+    let raw_docs = doc_attrs(&[format!(
+        "Like [`Client::{}`], and also returns the response status and headers.",
+        naming::unraw(&operation.method_name)
+    )]);
+    let request = build_request(operation, None);
+    let send = match &operation.success.kind {
+        ResponseKind::Json(_) => quote! { send },
+        ResponseKind::Text => quote! { send_text },
+        ResponseKind::Bytes => quote! { send_bytes },
+        ResponseKind::Empty | ResponseKind::Events(_) => quote! { send_no_content },
+    };
+    let forward = if operation.success.kind != ResponseKind::Empty {
+        quote! {
+            #allow_deprecated
+            let response = self.#raw_name(#(#arg_names),*).await?;
+            Ok(response.into_body())
+        }
+    } else {
+        quote! {
+            #allow_deprecated
+            self.#raw_name(#(#arg_names),*).await?;
+            Ok(())
+        }
+    };
+    let stream_method = operation.success.stream.as_ref().map(|stream| {
+        let stream_name = format_ident!("{}", operation.stream_name().unwrap_or_default());
+        let main = naming::unraw(&operation.method_name);
+        let (returns, request, send, mut stream_docs) = match &stream.kind {
+            StreamKind::Bytes => (
+                match &operation.errors_type {
+                    Some(errors) => {
+                        let errors = format_ident!("{}", errors);
+                        quote! { ByteStream<types::#errors> }
+                    }
+                    None => quote! { ByteStream },
+                },
+                build_request(operation, None),
+                quote! { send_stream },
+                vec![
+                    format!("Like [`Client::{main}`], but returns the body as it arrives, as a stream of byte chunks."),
+                    "The status and headers are available before the body is read; `collect_bytes` reads the rest into one buffer.".to_owned(),
+                ],
+            ),
+            StreamKind::Events(data) => {
+                let (item, send) = event_item(data);
+                let mut docs = vec![format!(
+                    "Like [`Client::{main}`], but asks for the response as a `text/event-stream` and yields its events as they arrive."
+                )];
+                let mut request = build_request(operation, Some(quote! { .header("accept", "text/event-stream") }));
+                if let (Some(flag), Some(BodyKind::Json(ty))) = (&stream.flag, operation.body.as_ref().map(|b| &b.kind)) {
+                    let field = ident(&flag.rust_name);
+                    let ty = type_tokens(ty, true);
+                    let value = if flag.optional { quote! { Some(true) } } else { quote! { true } };
+                    docs.push(format!("It sends the body with `{}` set to `true`, whatever the value given.", naming::unraw(&flag.rust_name)));
+                    request = quote! {
+                        let body = &#ty { #field: #value, ..body.clone() };
+                        #request
+                    };
+                }
+                docs.push(events_doc());
+                (quote! { EventStream<#item #error_arg> }, request, send, docs)
+            }
+        };
+        stream_docs.push(errors_doc(operation));
+        let stream_docs = doc_attrs(&stream_docs);
+        quote! {
+            #stream_docs
+            #deprecated
+            pub async fn #stream_name(&self, #(#args),*) -> Result<#returns, #error> {
+                #request
+                self.core.#send(request).await
+            }
+        }
+    });
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #name(&self, #(#args),*) -> Result<#success, #error> {
+            #forward
+        }
+
+        #raw_docs
+        #deprecated
+        pub async fn #raw_name(&self, #(#args),*) -> Result<ApiResponse<#success>, #error> {
+            #request
+            self.core.#send(request).await
+        }
+
+        #stream_method
+    }
+}
+
+/// The item type of an event stream and the runtime call that reads it.
+fn event_item(data: &EventData) -> (TokenStream, TokenStream) {
+    match data {
+        EventData::Json(ty) => (type_tokens(ty, true), quote! { send_events }),
+        EventData::Raw => (quote! { ServerEvent }, quote! { send_raw_events }),
+    }
+}
+
+fn events_doc() -> String {
+    "Events without data are skipped, and an event whose data is `[DONE]` ends the stream. An event that does not decode is an [`Error::Decode`] item and the stream goes on; a broken connection is an [`Error::Transport`] item and ends it. Retries and the timeout cover the wait for the response headers only.".to_owned()
+}
+
+/// The `# Errors` section of an operation's methods.
+fn errors_doc(operation: &Operation) -> String {
     let mut errors_doc = String::from("# Errors\n\n");
     match &operation.errors_type {
         Some(errors) => errors_doc.push_str(&format!(
@@ -294,15 +471,11 @@ fn operation_methods(operation: &Operation) -> TokenStream {
         );
     }
     errors_doc.push('.');
-    docs.push(errors_doc);
-    let docs = doc_attrs(&docs);
-    let raw_docs = doc_attrs(&[format!(
-        "Like [`Client::{}`], and also returns the response status and headers.",
-        naming::unraw(&operation.method_name)
-    )]);
-    let deprecated = operation.deprecated.then(|| quote! { #[deprecated = "deprecated by the API"] });
-    let allow_deprecated = operation.deprecated.then(|| quote! { #[allow(deprecated)] });
+    errors_doc
+}
 
+/// The statements that check the arguments and bind `request`, ready to send.
+fn build_request(operation: &Operation, extra: Option<TokenStream>) -> TokenStream {
     let checks = operation.path_params.iter().chain(&operation.params).flat_map(bound_checks);
     let method = format_ident!("{}", operation.http_method);
     let path = &operation.path;
@@ -340,45 +513,15 @@ fn operation_methods(operation: &Operation) -> TokenStream {
     } else {
         quote! { let request }
     };
-    let send = match &operation.success.kind {
-        ResponseKind::Json(_) => quote! { send },
-        ResponseKind::Text => quote! { send_text },
-        ResponseKind::Bytes => quote! { send_bytes },
-        ResponseKind::Empty => quote! { send_no_content },
-    };
-
-    let forward = if operation.success.kind != ResponseKind::Empty {
-        quote! {
-            #allow_deprecated
-            let response = self.#raw_name(#(#arg_names),*).await?;
-            Ok(response.into_body())
-        }
-    } else {
-        quote! {
-            #allow_deprecated
-            self.#raw_name(#(#arg_names),*).await?;
-            Ok(())
-        }
-    };
     quote! {
-        #docs
-        #deprecated
-        pub async fn #name(&self, #(#args),*) -> Result<#success, Error<#error>> {
-            #forward
-        }
-
-        #raw_docs
-        #deprecated
-        pub async fn #raw_name(&self, #(#args),*) -> Result<ApiResponse<#success>, Error<#error>> {
-            #(#checks)*
-            #binding = Request::new(Method::#method, #path)
-                #(#path_params)*
-                #auth
-                #(#params)*
-                #body;
-            #optional_body
-            self.core.#send(request).await
-        }
+        #(#checks)*
+        #binding = Request::new(Method::#method, #path)
+            #(#path_params)*
+            #auth
+            #(#params)*
+            #extra
+            #body;
+        #optional_body
     }
 }
 

@@ -86,6 +86,24 @@ pub(crate) fn lib_module(api: &Api) -> TokenStream {
             pub mod types;
         }
     });
+    let streams = client::stream_kinds(api);
+    let mut exports: Vec<&str> =
+        vec!["ApiError", "ApiResponse", "Bytes", "ClientBuilder", "ConfigError", "DecodeError", "Error"];
+    if streams.bytes {
+        exports.push("ByteStream");
+    }
+    if streams.events {
+        exports.push("EventStream");
+    }
+    exports.extend(["FilePart", "InvalidRequest", "NoErrorBody", "RetryPolicy", "Secret"]);
+    if streams.raw_events {
+        exports.push("ServerEvent");
+    }
+    if streams.bytes || streams.events {
+        exports.push("Stream");
+    }
+    exports.sort_unstable();
+    let exports = exports.iter().map(|name| format_ident!("{}", name));
     quote! {
         #![doc = include_str!("../README.md")]
 
@@ -95,7 +113,7 @@ pub(crate) fn lib_module(api: &Api) -> TokenStream {
 
         pub use client::*;
         #[rustfmt::skip]
-        pub use client_runtime::{ApiError, ApiResponse, Bytes, ClientBuilder, ConfigError, DecodeError, Error, FilePart, InvalidRequest, NoErrorBody, RetryPolicy, Secret};
+        pub use client_runtime::{#(#exports),*};
     }
 }
 

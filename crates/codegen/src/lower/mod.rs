@@ -14,8 +14,9 @@ use self::schema::{Hint, schema_docs, type_docs};
 use crate::diagnostics::{Diagnostics, Location, pointer};
 use crate::docs;
 use crate::ir::{
-    Api, AuthScheme, Body, BodyKind, Bounds, ErrorVariant, ErrorsDef, Operation, Param, ParamLocation, ParamsDef,
-    ResponseKind, Server, StatusMatch, Success, TypeDef, TypeKind, TypeRef,
+    Api, AuthScheme, Body, BodyKind, Bounds, ErrorVariant, ErrorsDef, EventData, Operation, Param, ParamLocation,
+    ParamsDef, ResponseKind, Server, StatusMatch, StreamFlag, StreamKind, StreamMethod, Success, TypeDef, TypeKind,
+    TypeRef,
 };
 use crate::naming;
 use crate::settings::Settings;
@@ -256,11 +257,33 @@ impl Lowerer<'_> {
                 }
                 let context = OperationContext { id, at, path, http_method, method_name };
                 if let Some(lowered) = self.lower_operation(&context, &item.parameters, operation) {
-                    operations.push(lowered);
+                    operations.push((lowered, context.at));
                 }
             }
         }
-        operations
+        self.check_method_names(&operations);
+        operations.into_iter().map(|(operation, _)| operation).collect()
+    }
+
+    /// Reports client methods that would be defined twice: an operation's derived methods
+    /// (`<name>_with_response`, `<name>_stream`) against other operations' methods and the
+    /// client's own.
+    fn check_method_names(&mut self, operations: &[(Operation, String)]) {
+        let mut owners: BTreeMap<String, String> =
+            CLIENT_METHODS.iter().map(|name| ((*name).to_owned(), "the client's own method".to_owned())).collect();
+        for (operation, at) in operations {
+            for name in operation.all_method_names() {
+                if let Some(other) = owners.insert(name.clone(), format!("operation `{}`", operation.id)) {
+                    self.diagnostics.error(
+                        Location::Operation { operation: operation.id.clone(), pointer: at.clone() },
+                        format!(
+                            "client method `{name}` would be defined for both {other} and operation `{}`; set `operations.\"{}\".method_name` in the provider settings",
+                            operation.id, operation.id
+                        ),
+                    );
+                }
+            }
+        }
     }
 
     fn lower_operation(
@@ -341,7 +364,10 @@ impl Lowerer<'_> {
         });
 
         let body = operation.request_body.as_ref().and_then(|body| self.lower_body(body, context, &type_base));
-        let (success, errors) = self.lower_responses(&operation.responses, context, &type_base);
+        let (mut success, errors) = self.lower_responses(&operation.responses, context, &type_base);
+        if let Some(stream) = success.stream.as_mut().filter(|s| matches!(s.kind, StreamKind::Events(_))) {
+            stream.flag = self.stream_flag(body.as_ref());
+        }
         let errors_type = (!errors.is_empty()).then(|| {
             let name = naming::unique(format!("{type_base}Error"), &mut self.taken_type_names);
             let docs = vec![format!(
@@ -649,8 +675,8 @@ impl Lowerer<'_> {
         });
         let success_key = success_entry.map(|(status, _, _)| *status);
         let success = match success_entry {
-            Some((_, key, response)) => Success { kind: self.success_body(response, context, type_base, key) },
-            None => Success { kind: ResponseKind::Empty },
+            Some((_, key, response)) => self.success_body(response, context, type_base, key),
+            None => Success { kind: ResponseKind::Empty, stream: None },
         };
 
         let mut errors = Vec::new();
@@ -693,15 +719,19 @@ impl Lowerer<'_> {
         (success, errors)
     }
 
-    /// The success body: JSON of its type, text, bytes, or nothing.
+    /// The success body: JSON of its type, text, bytes, an event stream, or nothing; and the
+    /// streaming method that goes with it.
     fn success_body(
         &mut self,
         response: &Response,
         context: &OperationContext<'_>,
         type_base: &str,
         key: &str,
-    ) -> ResponseKind {
-        let Some((media_type, media)) = preferred_media(&response.content) else { return ResponseKind::Empty };
+    ) -> Success {
+        let Some((media_type, media)) = preferred_media(&response.content) else {
+            return Success { kind: ResponseKind::Empty, stream: None };
+        };
+        let events = response.content.iter().find(|(media_type, _)| media_class(media_type) == MediaClass::EventStream);
         match media_class(media_type) {
             MediaClass::Json | MediaClass::Form | MediaClass::Multipart => {
                 let at = pointer(&context.at, &["responses", key, "content", media_type, "schema"]);
@@ -712,18 +742,53 @@ impl Lowerer<'_> {
                     }
                     None => TypeRef::Json,
                 };
-                ResponseKind::Json(ty)
+                let stream = events.map(|(events_type, events)| StreamMethod {
+                    kind: StreamKind::Events(self.event_data(events_type, events, context, type_base, key)),
+                    flag: None,
+                });
+                Success { kind: ResponseKind::Json(ty), stream }
             }
             MediaClass::EventStream => {
-                self.diagnostics.warning(
-                    Location::Operation { operation: context.id.clone(), pointer: pointer(&context.at, &["responses", key]) },
-                    "`text/event-stream` responses are not streamed yet: the method returns the whole event stream as text",
-                );
-                ResponseKind::Text
+                let data = self.event_data(media_type, media, context, type_base, key);
+                Success { kind: ResponseKind::Events(data), stream: None }
             }
-            MediaClass::Text => ResponseKind::Text,
-            MediaClass::Binary => ResponseKind::Bytes,
+            MediaClass::Text => Success { kind: ResponseKind::Text, stream: None },
+            MediaClass::Binary => Success {
+                kind: ResponseKind::Bytes,
+                stream: Some(StreamMethod { kind: StreamKind::Bytes, flag: None }),
+            },
         }
+    }
+
+    /// The type of each event's data in a `text/event-stream` response. Its schema describes one
+    /// event's data (the convention the vendors follow); without one, or with a plain string
+    /// schema, the events are handed over raw.
+    fn event_data(
+        &mut self,
+        media_type: &str,
+        media: &openapiv3::MediaType,
+        context: &OperationContext<'_>,
+        type_base: &str,
+        key: &str,
+    ) -> EventData {
+        let Some(schema) = &media.schema else { return EventData::Raw };
+        let at = pointer(&context.at, &["responses", key, "content", media_type, "schema"]);
+        let lowered = self.lower_schema(schema, &Hint::Derived(format!("{type_base}Event")), &at);
+        match self.without_aliases(lowered.ty) {
+            TypeRef::String => EventData::Raw,
+            ty => EventData::Json(if lowered.nullable { TypeRef::Option(Box::new(ty)) } else { ty }),
+        }
+    }
+
+    /// The boolean `stream` field of a JSON request body, which APIs that answer with either JSON
+    /// or an event stream use to choose between them.
+    fn stream_flag(&self, body: Option<&Body>) -> Option<StreamFlag> {
+        let Some(BodyKind::Json(TypeRef::Named(name))) = body.filter(|b| b.required).map(|b| &b.kind) else {
+            return None;
+        };
+        let Some(TypeKind::Struct(def)) = self.types.get(name).map(|t| &t.kind) else { return None };
+        let field = def.fields.iter().find(|f| f.wire_name == "stream" && f.ty == TypeRef::Bool)?;
+        Some(StreamFlag { rust_name: field.rust_name.clone(), optional: field.is_option() })
     }
 
     /// An error response's typed body: only JSON bodies are decoded; others stay raw.
@@ -1037,6 +1102,9 @@ fn origin_doc(origin: &str, operations: &[Operation]) -> String {
     };
     if what.is_empty() { format!("The type of {part} of {link}.") } else { format!("{what} in {part} of {link}.") }
 }
+
+/// The methods every generated client has besides its operations.
+const CLIENT_METHODS: &[&str] = &["new", "from_env", "builder", "base_url", "with_timeout"];
 
 /// What an operation is called and where it is, for naming and messages.
 struct OperationContext<'a> {
