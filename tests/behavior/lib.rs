@@ -51,6 +51,38 @@ mod tests {
     }
 
     #[test]
+    fn integer_enums_keep_unknown_values_and_extra_properties_are_kept_in_a_map() {
+        use shapes::types::{BlockSize, Labels, Priority, Shapes, ShapesOffset};
+        let shapes: Shapes = serde_json::from_value(json!({"priority": 3, "offset": -1})).unwrap();
+        assert_eq!((shapes.priority, shapes.offset), (Some(Priority::High), Some(ShapesOffset::Minus1)));
+        assert_eq!(serde_json::from_value::<BlockSize>(json!(2048)).unwrap(), BlockSize::V2048);
+        let unknown: BlockSize = serde_json::from_value(json!(8192)).unwrap();
+        assert_eq!(unknown, BlockSize::Unknown(8192));
+        assert_eq!(serde_json::to_value(unknown).unwrap(), json!(8192));
+        assert_eq!(serde_json::to_value(Priority::Low).unwrap(), json!(1));
+        assert_eq!((BlockSize::V512.value(), BlockSize::from(4096), BlockSize::V512.to_string()), (512, BlockSize::V4096, "512".to_owned()));
+        assert!(serde_json::from_value::<BlockSize>(json!("512")).is_err(), "the wire type is still checked");
+
+        let labels: Labels = serde_json::from_value(json!({"name": "n", "team": "core", "tier": "gold"})).unwrap();
+        assert_eq!(labels.name, "n");
+        assert_eq!(labels.additional_properties.get("team").map(String::as_str), Some("core"));
+        assert_eq!(labels.additional_properties.len(), 2);
+        assert_eq!(serde_json::to_value(&labels).unwrap(), json!({"name": "n", "team": "core", "tier": "gold"}));
+        assert!(serde_json::from_value::<Labels>(json!({"name": "n", "count": 3})).is_err(), "extra values are typed");
+    }
+
+    #[tokio::test]
+    async fn integer_enum_query_parameters_are_sent_as_numbers() {
+        let server = MockServer::start().await;
+        Mock::given(path("/shapes")).respond_with(ResponseTemplate::new(200).set_body_json(json!({}))).mount(&server).await;
+        let client = shapes::Client::builder().base_url(server.uri()).build().unwrap();
+        let params = shapes::types::GetShapesParams { block_size: Some(shapes::types::BlockSize::V4096) };
+        client.get_shapes(&params).await.unwrap();
+        let requests = server.received_requests().await.unwrap();
+        assert_eq!(requests[0].url.query(), Some("block_size=4096"));
+    }
+
+    #[test]
     fn required_nullable_fields_are_sent_as_null_and_optional_ones_are_omitted() {
         let thing = nullable::types::Thing { id: "t".into(), note: None, count: None, tags: None, parent: None, owner: None };
         assert_eq!(serde_json::to_value(&thing).unwrap(), json!({"id": "t", "note": null}));
@@ -88,6 +120,7 @@ mod tests {
             seed: Some(7),
             tags: Some(vec!["a".into(), "b".into()]),
             options: Some(bodies::types::UploadImageRequestOptions { quality: Some(90) }),
+            additional_properties: [("style".to_owned(), "ink".to_owned())].into(),
         };
         let png = client(&server).upload_image(&request).await.unwrap();
         assert_eq!(&png[..], &[0x89, b'P', b'N', b'G']);
@@ -103,6 +136,7 @@ mod tests {
             "name=\"tags\"\r\n\r\na",
             "name=\"tags\"\r\n\r\nb",
             "name=\"options\"\r\n\r\n{\"quality\":90}",
+            "name=\"style\"\r\n\r\nink",
         ] {
             assert!(body.contains(expected), "missing {expected:?} in:\n{body}");
         }

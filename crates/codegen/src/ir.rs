@@ -61,7 +61,7 @@ pub struct TypeDef {
 pub enum TypeKind {
     /// An object with known properties.
     Struct(StructDef),
-    /// A string enum, open to values added later.
+    /// A string or integer enum, open to values added later.
     Enum(EnumDef),
     /// A value that is one of several shapes, told apart by trying each in order.
     Union(UnionDef),
@@ -80,6 +80,17 @@ pub struct StructDef {
     pub fields: Vec<Field>,
     /// Sent as `multipart/form-data` by some operation, so it needs a `to_multipart` method.
     pub multipart: bool,
+    /// Typed `additionalProperties` beside the properties: a map of the other keys.
+    pub additional: Option<AdditionalFields>,
+}
+
+/// The map that holds an object's properties beyond the named ones.
+#[derive(Debug, Clone)]
+pub struct AdditionalFields {
+    /// The map field's Rust name (`additional_properties`).
+    pub rust_name: String,
+    /// The type of each value.
+    pub ty: TypeRef,
 }
 
 impl StructDef {
@@ -115,11 +126,13 @@ impl Field {
     }
 }
 
-/// A string enum.
+/// A string or integer enum.
 #[derive(Debug, Clone)]
 pub struct EnumDef {
     /// The known values.
     pub variants: Vec<EnumVariant>,
+    /// For an integer enum, the integer type; `None` for a string enum.
+    pub integer: Option<IntegerKind>,
 }
 
 /// One known enum value.
@@ -127,7 +140,7 @@ pub struct EnumDef {
 pub struct EnumVariant {
     /// The Rust variant name.
     pub rust_name: String,
-    /// The value on the wire.
+    /// The value on the wire (an integer enum's value in decimal).
     pub wire_value: String,
 }
 

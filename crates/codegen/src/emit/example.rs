@@ -201,7 +201,11 @@ fn value_expr(api: &Api, krate: &proc_macro2::Ident, ty: &TypeRef, name: &str, d
                             quote! { #field_ident: #value }
                         }
                     });
-                    quote! { #path { #(#fields),* } }
+                    let additional = def.additional.as_ref().map(|additional| {
+                        let field_ident = ident(&additional.rust_name);
+                        quote! { , #field_ident: Default::default() }
+                    });
+                    quote! { #path { #(#fields),* #additional } }
                 }
                 Some(TypeKind::Enum(def)) => {
                     let variant = format_ident!("{}", def.variants[0].rust_name);

@@ -82,12 +82,22 @@ fn struct_def(api: &Api, name: &Ident, docs: &TokenStream, def: &StructDef) -> T
             pub #ident: #ty,
         }
     });
+    let additional = def.additional.as_ref().map(|additional| {
+        let ident = ident(&additional.rust_name);
+        let ty = type_tokens(&TypeRef::Map(Box::new(additional.ty.clone())), false);
+        quote! {
+            /// The properties beyond the ones above, by name.
+            #[serde(flatten)]
+            pub #ident: #ty,
+        }
+    });
     let multipart = def.multipart.then(|| multipart_impl(api, name, def));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
         pub struct #name {
             #(#fields)*
+            #additional
         }
 
         #multipart
@@ -129,6 +139,19 @@ fn multipart_impl(api: &Api, name: &Ident, def: &StructDef) -> TokenStream {
             add
         }
     });
+    let additional = def.additional.as_ref().map(|additional| {
+        let ident = ident(&additional.rust_name);
+        let add = match &additional.ty {
+            TypeRef::File => quote! { form.file(name, value) },
+            ty if is_scalar(ty) => quote! { form.text(name, value) },
+            _ => quote! { form.json(name, value) },
+        };
+        quote! {
+            for (name, value) in &self.#ident {
+                form = #add;
+            }
+        }
+    });
     quote! {
         impl #name {
             /// The value as the `multipart/form-data` form the API expects: files as file parts,
@@ -136,6 +159,7 @@ fn multipart_impl(api: &Api, name: &Ident, def: &StructDef) -> TokenStream {
             pub fn to_multipart(&self) -> client_runtime::Multipart {
                 let mut form = client_runtime::Multipart::new();
                 #(#parts)*
+                #additional
                 form
             }
         }
@@ -145,6 +169,9 @@ fn multipart_impl(api: &Api, name: &Ident, def: &StructDef) -> TokenStream {
 fn enum_def(name: &Ident, docs: &TokenStream, def: &EnumDef) -> TokenStream {
     let fallback_name = if def.variants.iter().any(|v| v.rust_name == "Unknown") { "UnknownValue" } else { "Unknown" };
     let fallback = format_ident!("{}", fallback_name);
+    if let Some(kind) = def.integer {
+        return integer_enum_def(name, docs, def, &fallback, &type_tokens(&TypeRef::Integer(kind), false));
+    }
     let variants = def.variants.iter().map(|variant| {
         let ident = format_ident!("{}", variant.rust_name);
         let wire = &variant.wire_value;
@@ -183,6 +210,95 @@ fn enum_def(name: &Ident, docs: &TokenStream, def: &EnumDef) -> TokenStream {
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+/// An integer enum: a `Copy` enum that encodes as its number and keeps unknown numbers.
+fn integer_enum_def(
+    name: &Ident,
+    docs: &TokenStream,
+    def: &EnumDef,
+    fallback: &Ident,
+    repr: &TokenStream,
+) -> TokenStream {
+    let literal = |variant: &crate::ir::EnumVariant| {
+        let value: i64 = variant.wire_value.parse().unwrap_or_default();
+        let literal = Literal::i64_unsuffixed(value.unsigned_abs() as i64);
+        if value < 0 {
+            quote! { -#literal }
+        } else {
+            quote! { #literal }
+        }
+    };
+    let variants = def.variants.iter().map(|variant| {
+        let ident = format_ident!("{}", variant.rust_name);
+        let doc = format!(" `{}`", variant.wire_value);
+        quote! {
+            #[doc = #doc]
+            #ident,
+        }
+    });
+    let to_value = def.variants.iter().map(|variant| {
+        let ident = format_ident!("{}", variant.rust_name);
+        let value = literal(variant);
+        quote! { Self::#ident => #value, }
+    });
+    let from_value = def.variants.iter().map(|variant| {
+        let ident = format_ident!("{}", variant.rust_name);
+        let value = literal(variant);
+        quote! { #value => Self::#ident, }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the crate does not know yet; kept as sent.
+            #fallback(#repr),
+        }
+
+        impl #name {
+            /// The value as it is sent on the wire.
+            pub fn value(self) -> #repr {
+                match self {
+                    #(#to_value)*
+                    Self::#fallback(value) => value,
+                }
+            }
+        }
+
+        impl From<#repr> for #name {
+            fn from(value: #repr) -> Self {
+                match value {
+                    #(#from_value)*
+                    other => Self::#fallback(other),
+                }
+            }
+        }
+
+        impl From<#name> for #repr {
+            fn from(value: #name) -> Self {
+                value.value()
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                self.value().serialize(serializer)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #repr::deserialize(deserializer).map(Self::from)
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.value().fmt(f)
             }
         }
     }

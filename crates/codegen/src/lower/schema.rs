@@ -12,7 +12,8 @@ use super::Lowerer;
 use crate::diagnostics::{Location, pointer};
 use crate::docs;
 use crate::ir::{
-    EnumDef, EnumVariant, Field, FloatKind, IntegerKind, StructDef, TypeKind, TypeRef, UnionDef, UnionVariant,
+    AdditionalFields, EnumDef, EnumVariant, Field, FloatKind, IntegerKind, StructDef, TypeKind, TypeRef, UnionDef,
+    UnionVariant,
 };
 use crate::naming;
 
@@ -135,7 +136,15 @@ impl Lowerer<'_> {
                     TypeRef::String
                 }
             }
-            SchemaKind::Type(Type::Integer(integer)) => TypeRef::Integer(integer_kind(&integer.format)),
+            SchemaKind::Type(Type::Integer(integer)) => {
+                let kind = integer_kind(&integer.format);
+                let values: Vec<i64> = integer.enumeration.iter().flatten().copied().collect();
+                if values.is_empty() {
+                    TypeRef::Integer(kind)
+                } else {
+                    self.define_integer_enum(&values, kind, data, hint, at)
+                }
+            }
             SchemaKind::Type(Type::Number(number)) => TypeRef::Float(float_kind(&number.format)),
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Object(object)) => self.lower_object(
@@ -189,16 +198,10 @@ impl Lowerer<'_> {
                 _ => TypeRef::JsonObject,
             };
         }
-        if let Some(AdditionalProperties::Schema(_)) = additional {
-            self.diagnostics.warning(
-                Location::Pointer(pointer(at, &["additionalProperties"])),
-                "typed `additionalProperties` beside `properties` is not generated yet; extra keys are ignored when decoding",
-            );
-        }
         let name = self.type_name(hint);
         let struct_hint = Hint::Exact(name.clone());
         let mut taken = std::collections::BTreeSet::new();
-        let fields = properties
+        let fields: Vec<Field> = properties
             .iter()
             .map(|(wire_name, property)| {
                 let property_at = pointer(at, &["properties", wire_name]);
@@ -218,7 +221,17 @@ impl Lowerer<'_> {
                 }
             })
             .collect();
-        self.define(name, type_docs(data), at, TypeKind::Struct(StructDef { fields, multipart: false }))
+        // Typed extra properties are kept in a map beside the named fields.
+        let additional = match additional {
+            Some(AdditionalProperties::Schema(value)) => {
+                let value =
+                    self.lower_schema(value, &struct_hint.child("Value"), &pointer(at, &["additionalProperties"]));
+                let rust_name = naming::unique("additional_properties".to_owned(), &mut taken);
+                Some(AdditionalFields { rust_name, ty: option_if(value) })
+            }
+            _ => None,
+        };
+        self.define(name, type_docs(data), at, TypeKind::Struct(StructDef { fields, multipart: false, additional }))
     }
 
     fn lower_union(&mut self, members: &[ReferenceOr<Schema>], data: &SchemaData, hint: &Hint, at: &str) -> Lowered {
@@ -440,7 +453,41 @@ impl Lowerer<'_> {
                 wire_value: (*value).to_owned(),
             })
             .collect();
-        self.define(name, type_docs(data), at, TypeKind::Enum(EnumDef { variants }))
+        self.define(name, type_docs(data), at, TypeKind::Enum(EnumDef { variants, integer: None }))
+    }
+
+    /// An integer enum. Variant names come from `x-enum-varnames` (the extension
+    /// openapi-generator reads) when the spec gives one per value, else from the value (`V512`,
+    /// `Minus1`).
+    fn define_integer_enum(
+        &mut self,
+        values: &[i64],
+        kind: IntegerKind,
+        data: &SchemaData,
+        hint: &Hint,
+        at: &str,
+    ) -> TypeRef {
+        let name = self.type_name(hint);
+        let given: Option<Vec<&str>> = data
+            .extensions
+            .get("x-enum-varnames")
+            .and_then(Value::as_array)
+            .and_then(|names| names.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
+            .filter(|names| names.len() == values.len());
+        let mut taken = std::collections::BTreeSet::new();
+        let variants = values
+            .iter()
+            .enumerate()
+            .map(|(index, value)| {
+                let wanted = match &given {
+                    Some(names) => naming::type_ident(names[index]),
+                    None if *value < 0 => naming::type_ident(&format!("minus {}", value.unsigned_abs())),
+                    None => naming::type_ident(&value.to_string()),
+                };
+                EnumVariant { rust_name: naming::unique(wanted, &mut taken), wire_value: value.to_string() }
+            })
+            .collect();
+        self.define(name, type_docs(data), at, TypeKind::Enum(EnumDef { variants, integer: Some(kind) }))
     }
 }
 
