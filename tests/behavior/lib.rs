@@ -14,6 +14,7 @@ mod tests {
     use fixture_discriminated_unions as events;
     use fixture_nullable_3_0 as nullable;
     use fixture_recursion_and_composition as trees;
+    use fixture_responses_servers_deprecation as responses;
     use fixture_streaming as streaming;
     use fixture_unions_and_free_form as shapes;
 
@@ -80,6 +81,41 @@ mod tests {
         client.get_shapes(&params).await.unwrap();
         let requests = server.received_requests().await.unwrap();
         assert_eq!(requests[0].url.query(), Some("block_size=4096"));
+    }
+
+    #[tokio::test]
+    #[allow(deprecated)]
+    async fn documented_response_headers_are_read_into_their_types() {
+        use responses::types::{UpdateJobResponseHeaderXJobState as JobState, UpdateJobResponseHeaders};
+        let server = MockServer::start().await;
+        Mock::given(path("/jobs/j1"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"note": "ok"}))
+                    .insert_header("x-request-id", "req_123")
+                    .insert_header("x-ratelimit-remaining", "41")
+                    .insert_header("x-job-state", "running")
+                    .insert_header("link", "<https://api.example.com/jobs?page=2>; rel=\"next\""),
+            )
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        Mock::given(path("/jobs/j1"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({})).insert_header("x-ratelimit-remaining", "many"))
+            .mount(&server)
+            .await;
+        let client = responses::Client::builder().base_url(server.uri()).build().unwrap();
+        let response = client.update_job_with_response("j1", None).await.unwrap();
+        let headers = response.typed_headers();
+        assert_eq!(headers.x_request_id.as_deref(), Some("req_123"));
+        assert_eq!(headers.x_rate_limit_remaining, Some(41));
+        assert_eq!(headers.x_job_state, Some(JobState::Running));
+        assert_eq!(headers.link.as_deref(), Some("<https://api.example.com/jobs?page=2>; rel=\"next\""));
+        assert_eq!(response.body().note.as_deref(), Some("ok"));
+
+        // Missing or malformed headers are `None`; the call itself succeeds.
+        let response = client.update_job_with_response("j1", None).await.unwrap();
+        assert_eq!(response.typed_headers(), &UpdateJobResponseHeaders::default());
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub use crate::builder::{ClientBuilder, ConfigError, FromClientCore, ProviderInf
 pub use crate::core::ClientCore;
 pub use crate::error::{ApiError, DecodeError, Error, ErrorBody, InvalidRequest, NoErrorBody};
 pub use crate::request::{Auth, Request};
-pub use crate::response::ApiResponse;
+pub use crate::response::{ApiResponse, FromHeaders};
 pub use crate::retry::RetryPolicy;
 pub use crate::secret::Secret;
 pub use crate::stream::{ByteStream, DONE, EventStream, ServerEvent};
@@ -44,6 +44,7 @@ pub use reqwest::{Method, StatusCode, Url, header};
 pub mod __private {
     pub use crate::error::{check_maximum, check_minimum, decode_error_body};
     pub use crate::request::encode_path_segment;
+    pub use crate::response::header_value;
     pub use serde;
     pub use serde_json;
 }

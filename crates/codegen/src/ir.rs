@@ -71,6 +71,8 @@ pub enum TypeKind {
     Params(ParamsDef),
     /// The documented error bodies of an operation.
     Errors(ErrorsDef),
+    /// The documented headers of an operation's success response.
+    Headers(HeadersDef),
 }
 
 /// An object with known properties.
@@ -181,6 +183,26 @@ pub struct ErrorsDef {
     pub method_name: String,
     /// One variant per documented status or range.
     pub variants: Vec<ErrorVariant>,
+}
+
+/// The documented headers of one operation's success response, as a struct.
+#[derive(Debug, Clone)]
+pub struct HeadersDef {
+    /// The headers, as `Option` fields.
+    pub fields: Vec<HeaderField>,
+}
+
+/// One documented response header.
+#[derive(Debug, Clone)]
+pub struct HeaderField {
+    /// The Rust name.
+    pub rust_name: String,
+    /// The header name as documented.
+    pub wire_name: String,
+    /// The value's type (a scalar, string enum or string).
+    pub ty: TypeRef,
+    /// Doc paragraphs.
+    pub docs: Vec<String>,
 }
 
 /// One documented error response.
@@ -426,6 +448,8 @@ pub struct Success {
     /// A second method, `<name>_stream`, that reads the body as it arrives: for binary bodies,
     /// and for responses that offer an event stream beside JSON.
     pub stream: Option<StreamMethod>,
+    /// The type of the documented response headers, when the spec documents any.
+    pub headers: Option<String>,
 }
 
 /// The `<name>_stream` method of an operation.

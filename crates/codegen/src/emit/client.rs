@@ -80,6 +80,7 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
     let uses_types = api.operations.iter().any(|op| {
         op.params_type.is_some()
             || op.errors_type.is_some()
+            || op.success.headers.is_some()
             || op.path_params.iter().any(|p| mentions_named(&p.ty))
             || op.body.as_ref().and_then(|b| b.kind.ty()).is_some_and(mentions_named)
             || matches!(&op.success.kind, ResponseKind::Json(ty) | ResponseKind::Events(EventData::Json(ty)) if mentions_named(ty))
@@ -350,10 +351,21 @@ fn operation_methods(operation: &Operation) -> TokenStream {
         ResponseKind::Bytes => quote! { client_runtime::Bytes },
         ResponseKind::Empty | ResponseKind::Events(_) => quote! { () },
     };
-    let raw_docs = doc_attrs(&[format!(
+    let mut raw_docs = vec![format!(
         "Like [`Client::{}`], and also returns the response status and headers.",
         naming::unraw(&operation.method_name)
-    )]);
+    )];
+    let (response_type, typed_headers) = match &operation.success.headers {
+        Some(headers) => {
+            raw_docs.push(format!(
+                "[`ApiResponse::typed_headers`] reads the documented headers into a [`types::{headers}`]."
+            ));
+            let headers = format_ident!("{}", headers);
+            (quote! { ApiResponse<#success, types::#headers> }, Some(quote! { .map(ApiResponse::with_typed_headers) }))
+        }
+        None => (quote! { ApiResponse<#success> }, None),
+    };
+    let raw_docs = doc_attrs(&raw_docs);
     let request = build_request(operation, None);
     let send = match &operation.success.kind {
         ResponseKind::Json(_) => quote! { send },
@@ -433,9 +445,9 @@ fn operation_methods(operation: &Operation) -> TokenStream {
 
         #raw_docs
         #deprecated
-        pub async fn #raw_name(&self, #(#args),*) -> Result<ApiResponse<#success>, #error> {
+        pub async fn #raw_name(&self, #(#args),*) -> Result<#response_type, #error> {
             #request
-            self.core.#send(request).await
+            self.core.#send(request).await #typed_headers
         }
 
         #stream_method

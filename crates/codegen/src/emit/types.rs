@@ -5,7 +5,8 @@ use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident, type_tokens};
 use crate::ir::{
-    Api, EnumDef, ErrorsDef, Field, Param, ParamsDef, StatusMatch, StructDef, TypeDef, TypeKind, TypeRef, UnionDef,
+    Api, EnumDef, ErrorsDef, Field, HeadersDef, Param, ParamsDef, StatusMatch, StructDef, TypeDef, TypeKind, TypeRef,
+    UnionDef,
 };
 use crate::naming;
 
@@ -41,6 +42,40 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         }
         TypeKind::Params(def) => params_def(&name, &docs, def),
         TypeKind::Errors(def) => errors_def(&name, &docs, def),
+        TypeKind::Headers(def) => headers_def(&name, &docs, def),
+    }
+}
+
+/// A documented-headers struct: `Option` fields read by `FromHeaders`.
+fn headers_def(name: &Ident, docs: &TokenStream, def: &HeadersDef) -> TokenStream {
+    let fields = def.fields.iter().map(|field| {
+        let docs = doc_attrs(&field.docs);
+        let ident = ident(&field.rust_name);
+        let ty = type_tokens(&field.ty, false);
+        quote! {
+            #docs
+            pub #ident: Option<#ty>,
+        }
+    });
+    let reads = def.fields.iter().map(|field| {
+        let ident = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        quote! { #ident: client_runtime::__private::header_value(headers, #wire), }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Default)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl client_runtime::FromHeaders for #name {
+            fn from_headers(headers: &client_runtime::header::HeaderMap) -> Self {
+                Self {
+                    #(#reads)*
+                }
+            }
+        }
     }
 }
 

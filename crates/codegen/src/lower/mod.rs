@@ -14,9 +14,9 @@ use self::schema::{Hint, schema_docs, type_docs};
 use crate::diagnostics::{Diagnostics, Location, pointer};
 use crate::docs;
 use crate::ir::{
-    Api, AuthScheme, Body, BodyKind, Bounds, ErrorVariant, ErrorsDef, EventData, Operation, Param, ParamLocation,
-    ParamsDef, ResponseKind, Server, StatusMatch, StreamFlag, StreamKind, StreamMethod, Success, TypeDef, TypeKind,
-    TypeRef,
+    Api, AuthScheme, Body, BodyKind, Bounds, ErrorVariant, ErrorsDef, EventData, HeaderField, HeadersDef, Operation,
+    Param, ParamLocation, ParamsDef, ResponseKind, Server, StatusMatch, StreamFlag, StreamKind, StreamMethod, Success,
+    TypeDef, TypeKind, TypeRef,
 };
 use crate::naming;
 use crate::settings::Settings;
@@ -675,8 +675,12 @@ impl Lowerer<'_> {
         });
         let success_key = success_entry.map(|(status, _, _)| *status);
         let success = match success_entry {
-            Some((_, key, response)) => self.success_body(response, context, type_base, key),
-            None => Success { kind: ResponseKind::Empty, stream: None },
+            Some((_, key, response)) => {
+                let mut success = self.success_body(response, context, type_base, key);
+                success.headers = self.response_headers(response, context, type_base, key);
+                success
+            }
+            None => Success { kind: ResponseKind::Empty, stream: None, headers: None },
         };
 
         let mut errors = Vec::new();
@@ -729,7 +733,7 @@ impl Lowerer<'_> {
         key: &str,
     ) -> Success {
         let Some((media_type, media)) = preferred_media(&response.content) else {
-            return Success { kind: ResponseKind::Empty, stream: None };
+            return Success { kind: ResponseKind::Empty, stream: None, headers: None };
         };
         let events = response.content.iter().find(|(media_type, _)| media_class(media_type) == MediaClass::EventStream);
         match media_class(media_type) {
@@ -746,18 +750,78 @@ impl Lowerer<'_> {
                     kind: StreamKind::Events(self.event_data(events_type, events, context, type_base, key)),
                     flag: None,
                 });
-                Success { kind: ResponseKind::Json(ty), stream }
+                Success { kind: ResponseKind::Json(ty), stream, headers: None }
             }
             MediaClass::EventStream => {
                 let data = self.event_data(media_type, media, context, type_base, key);
-                Success { kind: ResponseKind::Events(data), stream: None }
+                Success { kind: ResponseKind::Events(data), stream: None, headers: None }
             }
-            MediaClass::Text => Success { kind: ResponseKind::Text, stream: None },
+            MediaClass::Text => Success { kind: ResponseKind::Text, stream: None, headers: None },
             MediaClass::Binary => Success {
                 kind: ResponseKind::Bytes,
                 stream: Some(StreamMethod { kind: StreamKind::Bytes, flag: None }),
+                headers: None,
             },
         }
+    }
+
+    /// A struct for the headers a success response documents (`Content-Type` aside, which
+    /// OpenAPI says to ignore). Each is read into its type when it is a scalar or a string enum,
+    /// and kept as text otherwise.
+    fn response_headers(
+        &mut self,
+        response: &Response,
+        context: &OperationContext<'_>,
+        type_base: &str,
+        key: &str,
+    ) -> Option<String> {
+        let mut fields = Vec::new();
+        let mut taken = BTreeSet::new();
+        for (wire_name, header) in &response.headers {
+            if wire_name.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
+            let at = pointer(&context.at, &["responses", key, "headers", wire_name]);
+            let location = Location::Operation { operation: context.id.clone(), pointer: at.clone() };
+            let Some(header) = self.resolve_component(header, "headers", |c| &c.headers, location) else { continue };
+            let ty = match &header.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let hint = Hint::Derived(format!("{type_base}ResponseHeader {wire_name}"));
+                    let lowered = self.lower_schema(schema, &hint, &pointer(&at, &["schema"]));
+                    let ty = self.without_aliases(lowered.ty);
+                    if crate::ir::is_display(&self.types, &ty) { ty } else { TypeRef::Json }
+                }
+                ParameterSchemaOrContent::Content(_) => TypeRef::Json,
+            };
+            let mut docs = header.description.as_deref().map(docs::paragraphs).unwrap_or_default();
+            if docs.is_empty() {
+                docs.push(format!("The `{wire_name}` header."));
+            }
+            // Structured values (lists, objects) are kept as the text sent.
+            let ty = if ty == TypeRef::Json {
+                docs.push("Kept as the text sent: the spec describes a structured value.".to_owned());
+                TypeRef::String
+            } else {
+                ty
+            };
+            fields.push(HeaderField {
+                rust_name: naming::unique(naming::snake_ident(wire_name), &mut taken),
+                wire_name: wire_name.clone(),
+                ty,
+                docs,
+            });
+        }
+        if fields.is_empty() {
+            return None;
+        }
+        let name = naming::unique(format!("{type_base}ResponseHeaders"), &mut self.taken_type_names);
+        let docs = vec![format!(
+            "The headers documented for the success response of [`Client::{}`](crate::Client::{}), read by [`ApiResponse::typed_headers`](client_runtime::ApiResponse::typed_headers).",
+            context.method_name,
+            naming::unraw(&context.method_name)
+        )];
+        self.define(name.clone(), docs, &context.at, TypeKind::Headers(HeadersDef { fields }));
+        Some(name)
     }
 
     /// The type of each event's data in a `text/event-stream` response. Its schema describes one
