@@ -73,12 +73,13 @@ pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
-/// How a name is derived for an operation without an operationId.
+/// How a name is derived for an operation, beyond its own method, path and operationId.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PathNaming {
     /// A GET on a path that also has an item path (`/videos` beside `/videos/{id}`): `list_`.
     pub is_collection: bool,
-    /// Another operation derives the same name: the path parameters are added (`by_<param>`).
+    /// Another operation derives the same name. Without an operationId, the path parameters are
+    /// added (`by_<param>`); with a FastAPI one, the whole operationId is kept.
     pub disambiguate: bool,
 }
 
@@ -97,6 +98,7 @@ pub struct PathNaming {
 ///    operations would get the same name do their path parameters join it, as `by_<param>`.
 pub fn method_name(operation_id: Option<&str>, http_method: &str, path: &str, naming: PathNaming) -> String {
     match operation_id {
+        Some(id) if naming.disambiguate => snake_ident(id),
         Some(id) => {
             let stripped = strip_fastapi_suffix(id, http_method, path);
             snake_ident(stripped.unwrap_or(id))
@@ -105,12 +107,26 @@ pub fn method_name(operation_id: Option<&str>, http_method: &str, path: &str, na
     }
 }
 
-/// FastAPI's default unique id: `re.sub(r"\W", "_", name + path) + "_" + method`.
+/// FastAPI's default unique id, `re.sub(r"\W", "_", name + path) + "_" + method`, or the
+/// spelled-out variant some services configure (`-` as `_hyphen_`, `.` as `_dot_`, `_` as
+/// `_underscore_`, so that `/lucy-2.5` and `/lucy_2_5` stay apart).
 fn strip_fastapi_suffix<'a>(id: &'a str, http_method: &str, path: &str) -> Option<&'a str> {
-    let path_part: String = path.chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' }).collect();
-    let suffix = format!("{path_part}_{}", http_method.to_ascii_lowercase());
-    let stripped = id.strip_suffix(&suffix)?;
-    (!stripped.is_empty()).then_some(stripped)
+    let plain: String = path.chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    let spelled: String = path
+        .chars()
+        .map(|c| match c {
+            '-' => "_hyphen_".to_owned(),
+            '.' => "_dot_".to_owned(),
+            '_' => "_underscore_".to_owned(),
+            c if c.is_alphanumeric() => c.to_string(),
+            _ => "_".to_owned(),
+        })
+        .collect();
+    let method = http_method.to_ascii_lowercase();
+    [plain, spelled].iter().find_map(|path_part| {
+        let stripped = id.strip_suffix(&format!("{path_part}_{method}"))?;
+        (!stripped.is_empty()).then_some(stripped)
+    })
 }
 
 fn method_name_from_path(http_method: &str, path: &str, naming: PathNaming) -> String {
@@ -222,6 +238,21 @@ mod tests {
             (None, "DELETE", "/video/{video_id}", plain, "delete_video"),
             (None, "GET", "/collection/{id}/video/{video_id}", ambiguous, "get_collection_video_by_id_and_video_id"),
             (None, "PATCH", "/jobs/lucy-2.5", plain, "update_jobs_lucy_2_5"),
+            (
+                Some("create_job_lucy_vton_3_5_v1_jobs_lucy_hyphen_vton_hyphen_3_dot_5_post"),
+                "POST",
+                "/v1/jobs/lucy-vton-3.5",
+                plain,
+                "create_job_lucy_vton_3_5",
+            ),
+            (Some("create_job_v1_jobs_mirage_underscore_v2_post"), "POST", "/v1/jobs/mirage_v2", plain, "create_job"),
+            (
+                Some("create_job_v1_jobs_lucy_2_post"),
+                "POST",
+                "/v1/jobs/lucy-2",
+                ambiguous,
+                "create_job_v1_jobs_lucy_2_post",
+            ),
         ];
         for (id, method, path, naming, expected) in cases {
             assert_eq!(method_name(id, method, path, naming), expected, "{id:?} {method} {path}");

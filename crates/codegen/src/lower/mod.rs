@@ -173,8 +173,9 @@ impl Lowerer<'_> {
         (default, servers)
     }
 
-    /// How each operation without an operationId is named: whether its path is a collection
+    /// How each operation is named. Without an operationId: whether its path is a collection
     /// (another path adds one parameter segment to it) and whether its derived name collides.
+    /// With one: whether stripping FastAPI's suffix would give another operation's name.
     fn path_naming(&self) -> BTreeMap<(String, String), naming::PathNaming> {
         // Trailing slashes do not change what a path names (`/video/` beside `/video/{id}`).
         let paths: Vec<&str> = self.document.paths.paths.keys().map(|p| p.trim_end_matches('/')).collect();
@@ -200,6 +201,17 @@ impl Lowerer<'_> {
         let mut by_name: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
         for (key, path_naming) in &result {
             by_name.entry(naming::method_name(None, &key.1, &key.0, *path_naming)).or_default().push(key.clone());
+        }
+        // FastAPI operationIds whose handler serves several routes would lose their suffix to the
+        // same name; those keep the whole operationId.
+        for (path, method, operation) in self.document.operations() {
+            let Some(id) = &operation.operation_id else { continue };
+            let key = (path.to_owned(), method.to_owned());
+            result.insert(key.clone(), naming::PathNaming::default());
+            by_name
+                .entry(naming::method_name(Some(id), method, path, naming::PathNaming::default()))
+                .or_default()
+                .push(key);
         }
         for keys in by_name.values().filter(|keys| keys.len() > 1) {
             for key in keys {
