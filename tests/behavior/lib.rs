@@ -33,7 +33,7 @@ mod tests {
         assert!(serde_json::from_value::<Event>(json!({"type": "created"})).is_err());
 
         let square: Shape = serde_json::from_value(json!({"kind": "square", "side": 2.0})).unwrap();
-        assert!(matches!(square, Shape::ShapeSquare(s) if s.side == 2.0));
+        assert!(matches!(square, Shape::Square(s) if s.side == 2.0));
         let cat: Pet = serde_json::from_value(json!({"petType": "Cat", "indoor": true})).unwrap();
         assert!(matches!(cat, Pet::Cat(c) if c.indoor == Some(true)));
     }

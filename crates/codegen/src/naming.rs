@@ -155,6 +155,35 @@ fn method_name_from_path(http_method: &str, path: &str, naming: PathNaming) -> S
     snake_ident(&name)
 }
 
+/// Variant names without the words every one of them repeats from the enum's name, as a
+/// person would write them: `Shape::Square` rather than `Shape::ShapeSquare`, and
+/// `ResponseStreamEvent::TextDelta` rather than `ResponseStreamEvent::TextDeltaEvent`. The
+/// names are kept as they are when shortening would leave one empty, not starting with a
+/// letter, equal to another or to the `Unknown` fallback.
+pub fn shorten_variant_names(enum_name: &str, names: Vec<String>) -> Vec<String> {
+    let starts_word = |rest: &str| rest.starts_with(|c: char| c.is_ascii_uppercase());
+    let valid = |shortened: &[String]| {
+        let distinct: std::collections::BTreeSet<&String> = shortened.iter().collect();
+        distinct.len() == shortened.len() && shortened.iter().all(|name| starts_word(name) && name != "Unknown")
+    };
+    let mut names = names;
+    let without_prefix: Vec<String> =
+        names.iter().map(|name| name.strip_prefix(enum_name).unwrap_or("").to_owned()).collect();
+    if names.len() > 1 && valid(&without_prefix) {
+        names = without_prefix;
+    }
+    // The enum name's last word (`Event` of `ResponseStreamEvent`), when every variant ends with it.
+    let last_word = enum_name.rfind(|c: char| c.is_ascii_uppercase()).map(|index| &enum_name[index..]);
+    if let Some(word) = last_word.filter(|word| word.len() > 1) {
+        let without_suffix: Vec<String> =
+            names.iter().map(|name| name.strip_suffix(word).unwrap_or("").to_owned()).collect();
+        if names.len() > 1 && valid(&without_suffix) {
+            names = without_suffix;
+        }
+    }
+    names
+}
+
 /// Makes `name` unique among `taken` by appending 2, 3, ... and records it.
 pub fn unique(name: String, taken: &mut std::collections::BTreeSet<String>) -> String {
     if taken.insert(name.clone()) {
@@ -257,6 +286,27 @@ mod tests {
         for (id, method, path, naming, expected) in cases {
             assert_eq!(method_name(id, method, path, naming), expected, "{id:?} {method} {path}");
         }
+    }
+
+    #[test]
+    fn variant_names_drop_the_words_they_share_with_the_enum() {
+        let names = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let cases: [(&str, &[&str], &[&str]); 6] = [
+            ("Shape", &["ShapeCircle", "ShapeSquare"], &["Circle", "Square"]),
+            ("ResponseStreamEvent", &["TextDeltaEvent", "ResponseCreatedEvent"], &["TextDelta", "ResponseCreated"]),
+            ("Event", &["Created", "Deleted"], &["Created", "Deleted"]),
+            // Kept: shortening would leave a name empty, or two names equal.
+            ("Pet", &["Pet", "PetCat"], &["Pet", "PetCat"]),
+            ("ToolEvent", &["ToolEvent", "Event"], &["ToolEvent", "Event"]),
+            ("Amount", &["Integer", "String"], &["Integer", "String"]),
+        ];
+        for (enum_name, input, expected) in cases {
+            assert_eq!(shorten_variant_names(enum_name, names(input)), names(expected), "{enum_name}");
+        }
+        assert_eq!(
+            shorten_variant_names("Status", names(&["StatusUnknown", "StatusOk"])),
+            names(&["StatusUnknown", "StatusOk"])
+        );
     }
 
     #[test]

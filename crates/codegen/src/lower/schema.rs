@@ -273,10 +273,12 @@ impl Lowerer<'_> {
             variants.sort_by_key(|(rank, _, _)| *rank);
         }
         let mut taken = std::collections::BTreeSet::from(["Unknown".to_owned()]);
+        let names = naming::shorten_variant_names(&name, variants.iter().map(|(_, ty, _)| variant_name(ty)).collect());
         let variants = variants
             .into_iter()
-            .map(|(_, ty, tags)| UnionVariant {
-                rust_name: naming::unique(variant_name(&ty), &mut taken),
+            .zip(names)
+            .map(|((_, ty, tags), variant)| UnionVariant {
+                rust_name: naming::unique(variant, &mut taken),
                 ty,
                 tags: if discriminator.is_some() { tags } else { Vec::new() },
             })
