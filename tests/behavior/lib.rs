@@ -122,6 +122,8 @@ mod tests {
     fn required_nullable_fields_are_sent_as_null_and_optional_ones_are_omitted() {
         let thing = nullable::types::Thing { id: "t".into(), note: None, count: None, tags: None, parent: None, owner: None };
         assert_eq!(serde_json::to_value(&thing).unwrap(), json!({"id": "t", "note": null}));
+        // `new` takes the fields that must be given and leaves the rest unset.
+        assert_eq!(nullable::types::Thing::new("t"), thing);
     }
 
     #[test]

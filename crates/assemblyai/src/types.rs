@@ -17,6 +17,17 @@ pub struct Error {
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+impl Error {
+    /// A value with the required fields given and every optional one unset.
+    pub fn new(error: impl Into<String>) -> Self {
+        Self {
+            error: error.into(),
+            code: None,
+            details: None,
+        }
+    }
+}
+
 /// The error responses documented for [`Client::generate_streaming_token`](crate::Client::generate_streaming_token), one variant per status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GenerateStreamingTokenError {

@@ -100,6 +100,14 @@ impl StructDef {
     pub fn all_fields_optional(&self) -> bool {
         self.fields.iter().all(Field::is_option)
     }
+
+    /// The arguments of the generated `new`: the fields that must be given. A struct gets a
+    /// `new` when it has some of those and also fields that `new` can leave unset.
+    pub fn constructor_fields(&self) -> Option<Vec<&Field>> {
+        let required: Vec<&Field> = self.fields.iter().filter(|f| !f.is_option()).collect();
+        let has_optional = self.additional.is_some() || required.len() < self.fields.len();
+        (!required.is_empty() && has_optional).then_some(required)
+    }
 }
 
 /// One struct field.

@@ -41,6 +41,21 @@ pub struct ClientTokenResponse {
     pub constraints: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+impl ClientTokenResponse {
+    /// A value with the required fields given and every optional one unset.
+    pub fn new(
+        api_key: impl Into<client_runtime::Secret>,
+        expires_at: impl Into<String>,
+    ) -> Self {
+        Self {
+            api_key: api_key.into(),
+            expires_at: expires_at.into(),
+            permissions: None,
+            constraints: None,
+        }
+    }
+}
+
 /// The error responses documented for [`Client::create_client_token`](crate::Client::create_client_token), one variant per status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateClientTokenError {
@@ -109,6 +124,23 @@ pub struct ValidationError {
     /// Context
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ctx: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl ValidationError {
+    /// A value with the required fields given and every optional one unset.
+    pub fn new(
+        loc: Vec<ValidationErrorLocItem>,
+        msg: impl Into<String>,
+        r#type: impl Into<String>,
+    ) -> Self {
+        Self {
+            loc,
+            msg: msg.into(),
+            r#type: r#type.into(),
+            input: None,
+            ctx: None,
+        }
+    }
 }
 
 /// An item of the `loc` property of the `ValidationError` schema.

@@ -31,3 +31,17 @@ pub struct GenerateAuthTokenResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_name: Option<String>,
 }
+
+impl GenerateAuthTokenResponse {
+    /// A value with the required fields given and every optional one unset.
+    pub fn new(
+        auth_token: impl Into<client_runtime::Secret>,
+        created_at_epoch_seconds: f64,
+    ) -> Self {
+        Self {
+            auth_token: auth_token.into(),
+            created_at_epoch_seconds,
+            token_name: None,
+        }
+    }
+}

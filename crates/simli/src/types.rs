@@ -62,6 +62,20 @@ pub struct TokenRequest {
     pub origin_allow_list: Option<Vec<String>>,
 }
 
+impl TokenRequest {
+    /// A value with the required fields given and every optional one unset.
+    pub fn new(simli_api_key: impl Into<client_runtime::Secret>) -> Self {
+        Self {
+            expiry_stamp: None,
+            simli_api_key: simli_api_key.into(),
+            llm_api_key: None,
+            tts_api_key: None,
+            create_transcript: None,
+            origin_allow_list: None,
+        }
+    }
+}
+
 /// The `ValidationError` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ValidationError {

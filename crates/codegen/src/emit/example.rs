@@ -191,6 +191,16 @@ fn value_expr(api: &Api, krate: &proc_macro2::Ident, ty: &TypeRef, name: &str, d
             let path = quote! { #krate::types::#type_ident };
             match api.types.get(type_name).map(|t| &t.kind) {
                 Some(TypeKind::Struct(def)) if def.all_fields_optional() => quote! { #path::default() },
+                Some(TypeKind::Struct(def)) if def.constructor_fields().is_some() => {
+                    let args = def.constructor_fields().unwrap_or_default().into_iter().map(|field| match &field.ty {
+                        TypeRef::String | TypeRef::Secret => {
+                            let placeholder = format!("your-{}", field.wire_name.to_kebab_case());
+                            quote! { #placeholder }
+                        }
+                        ty => value_expr(api, krate, ty, &field.wire_name, depth + 1),
+                    });
+                    quote! { #path::new(#(#args),*) }
+                }
                 Some(TypeKind::Struct(def)) => {
                     let fields = def.fields.iter().map(|field| {
                         let field_ident = ident(&field.rust_name);

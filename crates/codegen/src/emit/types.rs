@@ -127,6 +127,41 @@ fn struct_def(api: &Api, name: &Ident, docs: &TokenStream, def: &StructDef) -> T
         }
     });
     let multipart = def.multipart.then(|| multipart_impl(api, name, def));
+    let constructor = def.constructor_fields().map(|required| {
+        let args = required.iter().map(|field| {
+            let ident = ident(&field.rust_name);
+            match &field.ty {
+                TypeRef::String => quote! { #ident: impl Into<String> },
+                TypeRef::Secret => quote! { #ident: impl Into<client_runtime::Secret> },
+                ty => {
+                    let ty = type_tokens(ty, false);
+                    quote! { #ident: #ty }
+                }
+            }
+        });
+        let inits = def.fields.iter().map(|field| {
+            let ident = ident(&field.rust_name);
+            match &field.ty {
+                _ if field.is_option() => quote! { #ident: None, },
+                TypeRef::String | TypeRef::Secret => quote! { #ident: #ident.into(), },
+                _ => quote! { #ident, },
+            }
+        });
+        let additional = def.additional.as_ref().map(|additional| {
+            let ident = ident(&additional.rust_name);
+            quote! { #ident: Default::default(), }
+        });
+        let allow = (required.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+        quote! {
+            impl #name {
+                /// A value with the required fields given and every optional one unset.
+                #allow
+                pub fn new(#(#args),*) -> Self {
+                    Self { #(#inits)* #additional }
+                }
+            }
+        }
+    });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
@@ -134,6 +169,8 @@ fn struct_def(api: &Api, name: &Ident, docs: &TokenStream, def: &StructDef) -> T
             #(#fields)*
             #additional
         }
+
+        #constructor
 
         #multipart
     }
@@ -465,9 +502,11 @@ fn params_def(name: &Ident, docs: &TokenStream, def: &ParamsDef) -> TokenStream 
             }
         });
         let doc = " The parameters with every required value given and every optional one unset.".to_owned();
+        let allow = (required.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
         quote! {
             impl #name {
                 #[doc = #doc]
+                #allow
                 pub fn new(#(#args),*) -> Self {
                     Self { #(#inits)* }
                 }
