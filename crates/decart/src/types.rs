@@ -58,6 +58,7 @@ impl ClientTokenResponse {
 
 /// The error responses documented for [`Client::create_client_token`](crate::Client::create_client_token), one variant per status.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateClientTokenError {
     /// `401`: No or invalid API key provided
     Unauthorized,

@@ -582,9 +582,14 @@ fn errors_def(name: &Ident, docs: &TokenStream, def: &ErrorsDef) -> TokenStream 
     } else {
         (format_ident!("status"), quote! { match status.as_u16() { #(#arms)* #fallback } })
     };
+    // The enum only ever travels inside `Error::Api(Box<..>)`, so a large variant costs nothing.
+    let mixed_payloads = def.variants.iter().any(|v| matches!(v.ty, Some(TypeRef::Named(_))))
+        && def.variants.iter().any(|v| v.ty != def.variants[0].ty);
+    let allow = mixed_payloads.then(|| quote! { #[allow(clippy::large_enum_variant)] });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
+        #allow
         pub enum #name {
             #(#variants)*
         }
