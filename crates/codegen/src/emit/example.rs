@@ -44,12 +44,22 @@ pub(crate) fn readme(api: &Api, settings: &Settings, header: &str, example_code:
         let summary =
             operation.docs.first().map(|s| s.lines().next().unwrap_or("").replace('|', "\\|")).unwrap_or_default();
         let deprecated = if operation.deprecated { " (deprecated)" } else { "" };
+        let mut methods = format!("`{}`", naming::unraw(&operation.method_name));
+        if let Some(stream) = operation.stream_name() {
+            methods.push_str(&format!(", `{stream}`"));
+        }
         out.push_str(&format!(
-            "| `{}` | `{} {}` | {summary}{deprecated} |\n",
-            naming::unraw(&operation.method_name),
-            operation.http_method,
-            operation.path
+            "| {methods} | `{} {}` | {summary}{deprecated} |\n",
+            operation.http_method, operation.path
         ));
+    }
+    let streams = crate::emit::client::stream_kinds(api);
+    if streams.events || streams.bytes {
+        out.push_str(
+            "\nMethods that stream return an `EventStream` of typed events or a `ByteStream` of chunks, both \
+             `futures::Stream`s (read them with `StreamExt::next`). Retries and the timeout cover the wait \
+             for the response headers; the stream then runs as long as the server keeps it open.\n",
+        );
     }
     out.push_str("\n## Configuration\n\n");
     out.push_str(&format!(
