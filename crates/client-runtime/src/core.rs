@@ -458,22 +458,36 @@ mod tests {
         assert!(decode_success::<serde_json::Value, ()>(StatusCode::OK, b"not json").is_err());
     }
 
-    /// A server on 127.0.0.1 that answers one connection: `head` at once, then each of `later`
-    /// after `pause`, on a chunked body.
-    async fn slow_server(head: &'static str, pause: Duration, later: &'static [&'static str]) -> String {
+    /// What a one-connection test server does, in order, after reading the request.
+    enum Step {
+        Write(String),
+        Pause(Duration),
+    }
+
+    /// A chunk of a `transfer-encoding: chunked` body.
+    fn chunk(data: &str) -> Step {
+        Step::Write(format!("{:x}\r\n{data}\r\n", data.len()))
+    }
+
+    /// A server on 127.0.0.1 that answers one connection by following `steps`, then closes it.
+    async fn serve_once(steps: Vec<Step>) -> String {
         use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         tokio::spawn(async move {
             let (mut socket, _) = listener.accept().await.unwrap();
             let mut request = [0u8; 4096];
-            let _ = socket.read(&mut request).await.unwrap();
-            socket.write_all(head.as_bytes()).await.unwrap();
-            for chunk in later {
-                tokio::time::sleep(pause).await;
-                socket.write_all(format!("{:x}\r\n{chunk}\r\n", chunk.len()).as_bytes()).await.unwrap();
+            let _ = socket.read(&mut request).await;
+            for step in steps {
+                match step {
+                    Step::Write(text) => {
+                        if socket.write_all(text.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                    Step::Pause(pause) => tokio::time::sleep(pause).await,
+                }
             }
-            socket.write_all(b"0\r\n\r\n").await.unwrap();
         });
         format!("http://{address}")
     }
@@ -499,15 +513,25 @@ mod tests {
         struct Tick {
             n: u32,
         }
-        let url =
-            slow_server(STREAM_HEAD, Duration::from_millis(150), &["data: {\"n\":1}\n\n", "data: {\"n\":2}\n\n"]).await;
+        let pause = || Step::Pause(Duration::from_millis(150));
+        let ticks = || {
+            vec![
+                Step::Write(STREAM_HEAD.to_owned()),
+                pause(),
+                chunk("data: {\"n\":1}\n\n"),
+                pause(),
+                chunk("data: {\"n\":2}\n\n"),
+                chunk(""),
+            ]
+        };
+        let url = serve_once(ticks()).await;
         let core = streaming_core(&url, Duration::from_millis(100));
         let stream = core.send_events::<Tick, NoErrorBody>(Request::new(reqwest::Method::GET, "/ticks")).await.unwrap();
-        let ticks: Vec<u32> = stream.map(|tick| tick.unwrap().n).collect().await;
-        assert_eq!(ticks, [1, 2], "300 ms of events under a 100 ms timeout");
+        let ticks_seen: Vec<u32> = stream.map(|tick| tick.unwrap().n).collect().await;
+        assert_eq!(ticks_seen, [1, 2], "300 ms of events under a 100 ms timeout");
 
-        // A whole-body request to the same kind of server is cut off by the timeout.
-        let url = slow_server(STREAM_HEAD, Duration::from_millis(150), &["data: {}\n\n"]).await;
+        // A whole-body request to the same server is cut off by the timeout.
+        let url = serve_once(ticks()).await;
         let error = streaming_core(&url, Duration::from_millis(100))
             .send_text::<NoErrorBody>(Request::new(reqwest::Method::GET, "/ticks"))
             .await
@@ -517,14 +541,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_stream_whose_headers_are_late_times_out() {
-        use tokio::io::AsyncWriteExt as _;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move {
-            let (mut socket, _) = listener.accept().await.unwrap();
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            let _ = socket.write_all(STREAM_HEAD.as_bytes()).await;
-        });
+        let url = serve_once(vec![Step::Pause(Duration::from_millis(500)), Step::Write(STREAM_HEAD.to_owned())]).await;
         let error = streaming_core(&url, Duration::from_millis(100))
             .send_stream::<NoErrorBody>(Request::new(reqwest::Method::GET, "/file"))
             .await
@@ -535,17 +552,9 @@ mod tests {
     #[tokio::test]
     async fn a_connection_that_breaks_mid_stream_is_a_transport_error() {
         use futures_util::StreamExt as _;
-        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move {
-            let (mut socket, _) = listener.accept().await.unwrap();
-            let mut request = [0u8; 4096];
-            let _ = socket.read(&mut request).await.unwrap();
-            let head = "HTTP/1.1 200 OK\r\ncontent-type: video/mp4\r\ncontent-length: 100\r\n\r\n0123456789";
-            socket.write_all(head.as_bytes()).await.unwrap();
-            // Dropped after 10 of the 100 bytes.
-        });
+        // The connection closes after 10 of the 100 bytes announced.
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: video/mp4\r\ncontent-length: 100\r\n\r\n0123456789";
+        let url = serve_once(vec![Step::Write(head.to_owned())]).await;
         let mut stream = streaming_core(&url, Duration::from_secs(5))
             .send_stream::<NoErrorBody>(Request::new(reqwest::Method::GET, "/file"))
             .await
