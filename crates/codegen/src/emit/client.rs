@@ -304,13 +304,19 @@ fn operation_args(operation: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>)
 fn operation_methods(operation: &Operation) -> TokenStream {
     let name = ident(&operation.method_name);
     let (args, arg_names) = operation_args(operation);
-    // `Error`, `EventStream` and `ByteStream` default their error body to `NoErrorBody`.
-    let (error, error_arg) = match &operation.errors_type {
-        Some(errors) => {
-            let errors = format_ident!("{}", errors);
-            (quote! { Error<types::#errors> }, quote! { , types::#errors })
-        }
-        None => (quote! { Error }, quote! {}),
+    // `Error`, `EventStream` and `ByteStream` take the error body type last, and default it to
+    // `NoErrorBody`: `Error`, `Error<types::CreateError>`, `EventStream<T, types::CreateError>`.
+    let error_body = operation.errors_type.as_ref().map(|errors| {
+        let errors = format_ident!("{}", errors);
+        quote! { types::#errors }
+    });
+    let generics = |first: Option<TokenStream>| {
+        let args: Vec<TokenStream> = first.into_iter().chain(error_body.clone()).collect();
+        (!args.is_empty()).then(|| quote! { <#(#args),*> })
+    };
+    let error = {
+        let generics = generics(None);
+        quote! { Error #generics }
     };
 
     let mut docs = operation.docs.clone();
@@ -334,10 +340,11 @@ fn operation_methods(operation: &Operation) -> TokenStream {
     if let ResponseKind::Events(data) = &operation.success.kind {
         let request = build_request(operation, Some(quote! { .header("accept", "text/event-stream") }));
         let (item, send) = event_item(data);
+        let stream_generics = generics(Some(item));
         return quote! {
             #docs
             #deprecated
-            pub async fn #name(&self, #(#args),*) -> Result<EventStream<#item #error_arg>, #error> {
+            pub async fn #name(&self, #(#args),*) -> Result<EventStream #stream_generics, #error> {
                 #request
                 self.core.#send(request).await
             }
@@ -391,12 +398,9 @@ fn operation_methods(operation: &Operation) -> TokenStream {
         let main = naming::unraw(&operation.method_name);
         let (returns, request, send, mut stream_docs) = match &stream.kind {
             StreamKind::Bytes => (
-                match &operation.errors_type {
-                    Some(errors) => {
-                        let errors = format_ident!("{}", errors);
-                        quote! { ByteStream<types::#errors> }
-                    }
-                    None => quote! { ByteStream },
+                {
+                    let generics = generics(None);
+                    quote! { ByteStream #generics }
                 },
                 build_request(operation, None),
                 quote! { send_stream },
@@ -422,7 +426,8 @@ fn operation_methods(operation: &Operation) -> TokenStream {
                     };
                 }
                 docs.push(events_doc());
-                (quote! { EventStream<#item #error_arg> }, request, send, docs)
+                let generics = generics(Some(item));
+                (quote! { EventStream #generics }, request, send, docs)
             }
         };
         stream_docs.push(errors_doc(operation));
