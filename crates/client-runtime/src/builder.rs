@@ -109,6 +109,7 @@ pub struct ClientBuilder<C> {
     base_url: Option<String>,
     timeout: Duration,
     connect_timeout: Duration,
+    read_timeout: Option<Duration>,
     retry: RetryPolicy,
     default_headers: HeaderMap,
     http_client: Option<reqwest::Client>,
@@ -123,6 +124,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("api_key", &self.api_key)
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
+            .field("read_timeout", &self.read_timeout)
             .field("retry", &self.retry)
             .field("default_headers", &self.default_headers.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
@@ -143,6 +145,7 @@ impl<C: FromClientCore> ClientBuilder<C> {
             base_url: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            read_timeout: None,
             retry: RetryPolicy::default(),
             default_headers: HeaderMap::new(),
             http_client: None,
@@ -196,6 +199,16 @@ impl<C: FromClientCore> ClientBuilder<C> {
     #[must_use]
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sets the longest wait for the next bytes of a response once it has started, off by
+    /// default. It is the idle timeout of event streams and downloads, which the per-attempt
+    /// timeout does not cover; a stalled stream then ends with an [`crate::Error::Transport`]
+    /// item. Ignored when a caller-supplied `reqwest::Client` is used.
+    #[must_use]
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = Some(timeout);
         self
     }
 
@@ -257,10 +270,13 @@ impl<C: FromClientCore> ClientBuilder<C> {
         let base_url = parse_base_url(base_url)?;
         let http = match self.http_client {
             Some(client) => client,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .build()
-                .map_err(ConfigError::HttpClient)?,
+            None => {
+                let mut builder = reqwest::Client::builder().connect_timeout(self.connect_timeout);
+                if let Some(timeout) = self.read_timeout {
+                    builder = builder.read_timeout(timeout);
+                }
+                builder.build().map_err(ConfigError::HttpClient)?
+            }
         };
         let inner = Inner {
             http,

@@ -513,7 +513,7 @@ mod tests {
         struct Tick {
             n: u32,
         }
-        let pause = || Step::Pause(Duration::from_millis(150));
+        let pause = || Step::Pause(Duration::from_millis(400));
         let ticks = || {
             vec![
                 Step::Write(STREAM_HEAD.to_owned()),
@@ -525,18 +525,51 @@ mod tests {
             ]
         };
         let url = serve_once(ticks()).await;
-        let core = streaming_core(&url, Duration::from_millis(100));
+        let core = streaming_core(&url, Duration::from_millis(300));
         let stream = core.send_events::<Tick, NoErrorBody>(Request::new(reqwest::Method::GET, "/ticks")).await.unwrap();
         let ticks_seen: Vec<u32> = stream.map(|tick| tick.unwrap().n).collect().await;
-        assert_eq!(ticks_seen, [1, 2], "300 ms of events under a 100 ms timeout");
+        assert_eq!(ticks_seen, [1, 2], "800 ms of events under a 300 ms timeout");
 
         // A whole-body request to the same server is cut off by the timeout.
         let url = serve_once(ticks()).await;
-        let error = streaming_core(&url, Duration::from_millis(100))
+        let error = streaming_core(&url, Duration::from_millis(300))
             .send_text::<NoErrorBody>(Request::new(reqwest::Method::GET, "/ticks"))
             .await
             .unwrap_err();
         assert!(matches!(error, Error::Timeout { attempts: 1, .. }), "{error:?}");
+    }
+
+    #[tokio::test]
+    async fn a_read_timeout_ends_a_stalled_stream() {
+        use futures_util::StreamExt as _;
+        #[derive(Debug, serde::Deserialize)]
+        struct Tick {
+            n: u32,
+        }
+        let url = serve_once(vec![
+            Step::Write(STREAM_HEAD.to_owned()),
+            chunk("data: {\"n\":1}\n\n"),
+            Step::Pause(Duration::from_millis(600)),
+            chunk("data: {\"n\":2}\n\n"),
+            chunk(""),
+        ])
+        .await;
+        let core = crate::ClientBuilder::<TestClient>::new(&PROVIDER)
+            .api_key("k-123")
+            .base_url(&url)
+            .read_timeout(Duration::from_millis(150))
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .unwrap()
+            .0;
+        let mut stream =
+            core.send_events::<Tick, NoErrorBody>(Request::new(reqwest::Method::GET, "/ticks")).await.unwrap();
+        assert_eq!(stream.next().await.unwrap().unwrap().n, 1);
+        let Some(Err(Error::Transport { source, .. })) = stream.next().await else {
+            panic!("expected the stall to end the stream")
+        };
+        assert!(source.is_timeout(), "{source:?}");
+        assert!(stream.next().await.is_none());
     }
 
     #[tokio::test]

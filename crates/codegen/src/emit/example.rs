@@ -58,7 +58,8 @@ pub(crate) fn readme(api: &Api, settings: &Settings, header: &str, example_code:
         out.push_str(
             "\nMethods that stream return an `EventStream` of typed events or a `ByteStream` of chunks, both \
              `futures::Stream`s (read them with `StreamExt::next`). Retries and the timeout cover the wait \
-             for the response headers; the stream then runs as long as the server keeps it open.\n",
+             for the response headers; the stream then runs as long as the server keeps it open, or until \
+             no data has come for the builder's `read_timeout`.\n",
         );
     }
     out.push_str("\n## Configuration\n\n");
