@@ -67,15 +67,15 @@ enum Read {
 /// Why an attempt produced no response.
 enum AttemptError {
     Http(reqwest::Error),
-    /// The response headers of a streamed request did not arrive within the timeout.
-    HeadersTimedOut,
+    /// What the attempt waits for (see [`Read`]) did not arrive within the timeout.
+    TimedOut,
 }
 
 impl AttemptError {
     fn is_retryable(&self) -> bool {
         match self {
             Self::Http(error) => is_retryable_transport(error),
-            Self::HeadersTimedOut => true,
+            Self::TimedOut => true,
         }
     }
 }
@@ -214,7 +214,7 @@ impl ClientCore {
                     raw_body: response.body,
                     attempts: attempt,
                 }))),
-                Err(AttemptError::HeadersTimedOut) => Err(Error::Timeout { attempts: attempt, timeout: self.timeout }),
+                Err(AttemptError::TimedOut) => Err(Error::Timeout { attempts: attempt, timeout: self.timeout }),
                 Err(AttemptError::Http(error)) if error.is_timeout() => {
                     Err(Error::Timeout { attempts: attempt, timeout: self.timeout })
                 }
@@ -245,11 +245,6 @@ impl ClientCore {
         #[cfg(not(feature = "tracing"))]
         let _ = attempt;
         let mut builder = self.inner.http.request(request.method.clone(), url.clone()).headers(headers.clone());
-        // A whole response must arrive within the timeout; a streamed one only its headers (and
-        // an error body), so a long stream is not cut off.
-        if read == Read::Whole {
-            builder = builder.timeout(self.timeout);
-        }
         match &request.body {
             Some(Body::Bytes(body, _)) => builder = builder.body(body.clone()),
             Some(Body::Multipart(form)) => builder = builder.multipart(form.to_form().map_err(AttemptError::Http)?),
@@ -265,13 +260,12 @@ impl ClientCore {
             let body = response.bytes().await?;
             Ok(RawResponse { status, headers, body, unread: None })
         };
+        // The timeout covers what `receive` waits for: a whole response, or only the headers
+        // (and an error body) of a streamed one, so a long stream is not cut off.
         let send = async {
-            match read {
-                Read::Whole => receive.await.map_err(AttemptError::Http),
-                Read::Streamed => match tokio::time::timeout(self.timeout, receive).await {
-                    Ok(result) => result.map_err(AttemptError::Http),
-                    Err(_) => Err(AttemptError::HeadersTimedOut),
-                },
+            match tokio::time::timeout(self.timeout, receive).await {
+                Ok(result) => result.map_err(AttemptError::Http),
+                Err(_) => Err(AttemptError::TimedOut),
             }
         };
         #[cfg(feature = "tracing")]
