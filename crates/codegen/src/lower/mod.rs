@@ -10,7 +10,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use self::schema::{Hint, schema_docs, type_docs};
+use self::schema::{Hint, option_if, schema_docs, type_docs};
 use crate::diagnostics::{Diagnostics, Location, pointer};
 use crate::docs;
 use crate::ir::{
@@ -753,8 +753,7 @@ impl Lowerer<'_> {
                 let at = pointer(&context.at, &["responses", key, "content", media_type, "schema"]);
                 let ty = match &media.schema {
                     Some(schema) => {
-                        let lowered = self.lower_schema(schema, &Hint::Derived(format!("{type_base}Response")), &at);
-                        if lowered.nullable { TypeRef::Option(Box::new(lowered.ty)) } else { lowered.ty }
+                        option_if(self.lower_schema(schema, &Hint::Derived(format!("{type_base}Response")), &at))
                     }
                     None => TypeRef::Json,
                 };
@@ -881,10 +880,7 @@ impl Lowerer<'_> {
         }
         let at = pointer(&context.at, &["responses", key, "content", media_type, "schema"]);
         let ty = match &media.schema {
-            Some(schema) => {
-                let lowered = self.lower_schema(schema, &Hint::Derived(name.to_owned()), &at);
-                if lowered.nullable { TypeRef::Option(Box::new(lowered.ty)) } else { lowered.ty }
-            }
+            Some(schema) => option_if(self.lower_schema(schema, &Hint::Derived(name.to_owned()), &at)),
             None => TypeRef::Json,
         };
         Some(ty)

@@ -546,7 +546,7 @@ impl MergedObject {
 }
 
 /// `Option<T>` for a nullable value inside a collection.
-fn option_if(lowered: Lowered) -> TypeRef {
+pub(crate) fn option_if(lowered: Lowered) -> TypeRef {
     if lowered.nullable { TypeRef::Option(Box::new(lowered.ty)) } else { lowered.ty }
 }
 
