@@ -210,3 +210,111 @@ fn unknown_settings_keys_are_rejected_with_their_line() {
     assert_eq!(diagnostic.file, "specs/x/provider.toml");
     assert!(matches!(diagnostic.location, Location::Line { line: 5, .. }), "{diagnostic}");
 }
+
+#[test]
+fn an_empty_union_is_a_located_error() {
+    for key in ["oneOf", "anyOf"] {
+        let spec = format!("{VALID_HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Nothing:\n      {key}: []\n");
+        let error = generate_error("empty-union.yaml", &spec);
+        let diagnostic = only_error(&error, "empty-union.yaml");
+        assert_eq!(diagnostic.location, Location::Pointer(format!("#/components/schemas/Nothing/{key}")));
+        assert!(diagnostic.message.contains("no members"), "{diagnostic}");
+    }
+}
+
+#[test]
+fn reference_cycles_between_aliases_are_refused_with_the_cycle_named() {
+    let spec = format!(
+        "{VALID_HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A'}}\n    Nested:\n      type: array\n      items: {{$ref: '#/components/schemas/Nested'}}\n    Fine: {{$ref: '#/components/schemas/A'}}\n"
+    );
+    let error = generate_error("cycle.yaml", &spec);
+    let errors: Vec<_> = error.diagnostics.iter().filter(|d| d.severity == codegen::Severity::Error).collect();
+    assert_eq!(errors.len(), 2, "one error per cycle, none for `Fine`, which only points into one: {error}");
+    assert_eq!(errors[0].location, Location::Pointer("#/components/schemas/A".into()));
+    assert!(errors[0].message.contains("`A` -> `B` -> `A`"), "{}", errors[0]);
+    assert_eq!(errors[1].location, Location::Pointer("#/components/schemas/Nested".into()));
+    assert!(errors[1].message.contains("`Nested` -> `Nested`"), "{}", errors[1]);
+}
+
+/// Names from the settings become identifiers as written, so each is checked where it is
+/// written; none reaches the token builder, which would panic.
+#[test]
+fn settings_names_that_are_not_identifiers_are_errors_at_their_line() {
+    let cases = [
+        ("[type_names]\nToken = \"Better Name\"\n", 5, "not a usable Rust type name"),
+        ("[type_names]\nToken = \"\"\n", 5, "not a usable Rust type name"),
+        ("[type_names]\nToken = \"9x\"\n", 5, "not a usable Rust type name"),
+        ("[type_names]\nToken = \"Option\"\n", 5, "would shadow"),
+        ("[operations.getA]\nmethod_name = \"get a\"\n", 5, "not a usable Rust method name"),
+        ("[operations.getA]\nmethod_name = \"fn\"\n", 5, "not a usable Rust method name"),
+    ];
+    for (table, line, message) in cases {
+        let text = format!("[package]\nname = \"x\"\n\n{table}");
+        let error = Settings::from_toml("specs/x/provider.toml", &text).expect_err(table);
+        let diagnostic = &error.diagnostics[0];
+        assert_eq!(diagnostic.file, "specs/x/provider.toml");
+        assert_eq!(
+            diagnostic.location,
+            Location::Line { line, column: diagnostic_column(&diagnostic.location) },
+            "{table}"
+        );
+        assert!(diagnostic.message.contains(message), "{table}: {diagnostic}");
+    }
+}
+
+fn diagnostic_column(location: &Location) -> usize {
+    match location {
+        Location::Line { column, .. } => *column,
+        _ => 0,
+    }
+}
+
+#[test]
+fn settings_keys_that_match_nothing_in_the_spec_are_errors() {
+    let spec = format!(
+        "{VALID_HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '204': {{description: none}}\ncomponents:\n  schemas:\n    Token: {{type: string}}\n"
+    );
+    let settings = Settings::from_toml(
+        "specs/x/provider.toml",
+        "[package]\nname = \"x\"\n\n[type_names]\nTokne = \"AccessToken\"\n\n[operations.getB]\nmethod_name = \"b\"\n",
+    )
+    .expect("the settings parse");
+    let error = codegen::generate(SpecFile { path: "x.yaml", contents: spec.as_bytes() }, &settings, &options())
+        .expect_err("typos in the settings are errors");
+    let messages: Vec<&str> = error.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages.len(), 2, "{error}");
+    assert!(messages.iter().any(|m| m.contains("`[type_names]`") && m.contains("`Tokne`")), "{error}");
+    assert!(messages.iter().any(|m| m.contains("`[operations.\"getB\"]`")), "{error}");
+}
+
+/// A schema named like a type the generated code uses is renamed, with a warning that says so
+/// and how to choose another name; schemas named like items the code spells with a path keep
+/// their names.
+#[test]
+fn schemas_named_like_prelude_types_are_renamed_with_a_warning() {
+    let fixture = workspace_root().join("tests/fixtures/shadowing-names.yaml");
+    let contents = std::fs::read(&fixture).expect("fixture is readable");
+    let generated = codegen::generate(
+        SpecFile { path: "shadowing-names.yaml", contents: &contents },
+        &Settings::for_crate("fixture"),
+        &options(),
+    )
+    .expect("the fixture generates");
+    let renamed: Vec<String> = generated
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("would shadow"))
+        .map(|w| w.location.to_string().trim_start_matches("#/components/schemas/").to_owned())
+        .collect();
+    assert_eq!(renamed, ["Option", "String", "Vec", "Box", "Serialize", "Deserialize", "From", "Into"]);
+    let types = &generated.files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
+    for kept in ["Result", "Error", "Value", "Map", "Bytes", "Secret", "Client", "Default", "Some", "None", "Ok"] {
+        assert!(
+            types.contains(&format!("pub struct {kept} {{"))
+                || types.contains(&format!("pub enum {kept} {{"))
+                || types.contains(&format!("pub type {kept} =")),
+            "`{kept}` keeps its name"
+        );
+    }
+    assert!(types.contains("pub struct OptionSchema {"), "{types}");
+}

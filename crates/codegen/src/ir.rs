@@ -138,20 +138,35 @@ impl Field {
 
 /// A string or integer enum.
 #[derive(Debug, Clone)]
-pub struct EnumDef {
-    /// The known values.
-    pub variants: Vec<EnumVariant>,
-    /// For an integer enum, the integer type; `None` for a string enum.
-    pub integer: Option<IntegerKind>,
+pub enum EnumDef {
+    /// A string enum: the known strings.
+    String(Vec<EnumVariant<String>>),
+    /// An integer enum: encoded as its number.
+    Integer {
+        /// The integer type every value fits in.
+        kind: IntegerKind,
+        /// The known numbers.
+        variants: Vec<EnumVariant<i64>>,
+    },
+}
+
+impl EnumDef {
+    /// The Rust names of the known values, in spec order.
+    pub fn variant_names(&self) -> Vec<&str> {
+        match self {
+            Self::String(variants) => variants.iter().map(|v| v.rust_name.as_str()).collect(),
+            Self::Integer { variants, .. } => variants.iter().map(|v| v.rust_name.as_str()).collect(),
+        }
+    }
 }
 
 /// One known enum value.
 #[derive(Debug, Clone)]
-pub struct EnumVariant {
+pub struct EnumVariant<V> {
     /// The Rust variant name.
     pub rust_name: String,
-    /// The value on the wire (an integer enum's value in decimal).
-    pub wire_value: String,
+    /// The value on the wire.
+    pub value: V,
 }
 
 /// A value that is one of several shapes (`anyOf`/`oneOf`).
@@ -283,6 +298,18 @@ pub enum IntegerKind {
     U64,
 }
 
+impl IntegerKind {
+    /// Whether the type can hold `value`.
+    pub fn holds(self, value: i64) -> bool {
+        match self {
+            Self::I32 => i32::try_from(value).is_ok(),
+            Self::I64 => true,
+            Self::U32 => u32::try_from(value).is_ok(),
+            Self::U64 => value >= 0,
+        }
+    }
+}
+
 /// Float widths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FloatKind {
@@ -325,8 +352,8 @@ pub struct Operation {
     pub id: String,
     /// The method name.
     pub method_name: String,
-    /// The HTTP method, upper case.
-    pub http_method: String,
+    /// The HTTP method.
+    pub http_method: HttpMethod,
     /// The path template, such as `/videos/{video_id}`.
     pub path: String,
     /// Doc paragraphs.
@@ -369,6 +396,78 @@ impl Operation {
     }
 }
 
+/// An HTTP method an operation can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HttpMethod {
+    /// `GET`.
+    Get,
+    /// `PUT`.
+    Put,
+    /// `POST`.
+    Post,
+    /// `DELETE`.
+    Delete,
+    /// `OPTIONS`.
+    Options,
+    /// `HEAD`.
+    Head,
+    /// `PATCH`.
+    Patch,
+    /// `TRACE`.
+    Trace,
+}
+
+impl HttpMethod {
+    /// The method for a path item's key (`get`, `post`, ...).
+    pub fn from_path_item_key(key: &str) -> Option<Self> {
+        Some(match key {
+            "get" => Self::Get,
+            "put" => Self::Put,
+            "post" => Self::Post,
+            "delete" => Self::Delete,
+            "options" => Self::Options,
+            "head" => Self::Head,
+            "patch" => Self::Patch,
+            "trace" => Self::Trace,
+            _ => return None,
+        })
+    }
+
+    /// The method as HTTP writes it: `GET`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Put => "PUT",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+            Self::Options => "OPTIONS",
+            Self::Head => "HEAD",
+            Self::Patch => "PATCH",
+            Self::Trace => "TRACE",
+        }
+    }
+
+    /// The key of the path item that holds the operation: `get`.
+    pub fn path_item_key(self) -> &'static str {
+        match self {
+            Self::Get => "get",
+            Self::Put => "put",
+            Self::Post => "post",
+            Self::Delete => "delete",
+            Self::Options => "options",
+            Self::Head => "head",
+            Self::Patch => "patch",
+            Self::Trace => "trace",
+        }
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamLocation {
@@ -405,12 +504,43 @@ pub struct Param {
 }
 
 /// Numeric bounds from the spec, checked before a request is sent.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Bounds {
-    /// The minimum and whether it is exclusive.
-    pub minimum: Option<(Value, bool)>,
-    /// The maximum and whether it is exclusive.
-    pub maximum: Option<(Value, bool)>,
+    /// The lower bound.
+    pub minimum: Option<Bound>,
+    /// The upper bound.
+    pub maximum: Option<Bound>,
+}
+
+/// One bound: the limit, and whether the limit itself is excluded.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bound {
+    /// The limit, typed like the value it limits.
+    pub limit: Number,
+    /// `exclusiveMinimum`/`exclusiveMaximum`: the limit itself is not allowed.
+    pub exclusive: bool,
+}
+
+/// A number from the spec, kept as the kind of number the schema describes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
+    /// A bound of an `integer` schema.
+    Integer(i64),
+    /// A bound of a `number` schema.
+    Float(f64),
+}
+
+impl std::fmt::Display for Number {
+    /// As JSON writes it: `5`, `-1`, `0.5`, `1.0`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Integer(n) => write!(f, "{n}"),
+            Self::Float(x) => match serde_json::Number::from_f64(*x) {
+                Some(number) => write!(f, "{number}"),
+                None => write!(f, "{x}"),
+            },
+        }
+    }
 }
 
 /// A request body.

@@ -298,6 +298,12 @@ fn normalize_schema(value: &mut Value, dialect: Dialect) {
         if members.len() == before {
             continue;
         }
+        if members.is_empty() {
+            // Only `null` was allowed: a unit value, marked as a lone `type: 'null'` is.
+            schema.remove(key);
+            schema.insert("x-null".into(), Value::Bool(true));
+            continue;
+        }
         schema.insert("nullable".into(), Value::Bool(true));
         let remaining = match schema.get_mut(key) {
             Some(Value::Array(members)) if members.len() == 1 => members.pop(),
@@ -478,6 +484,14 @@ mod tests {
     #[test]
     fn lone_null_type_is_marked() {
         assert_eq!(normalized(Dialect::V31, json!({"type": "null"})), json!({"x-null": true}));
+    }
+
+    #[test]
+    fn unions_of_only_null_are_marked_null_not_left_empty() {
+        for key in ["anyOf", "oneOf"] {
+            let schema = normalized(Dialect::V31, json!({key: [{"type": "null"}], "description": "d"}));
+            assert_eq!(schema, json!({"x-null": true, "description": "d"}), "{key}");
+        }
     }
 
     #[test]

@@ -46,6 +46,37 @@ pub fn type_ident(name: &str) -> String {
     if camel == "Self" { "Self_".to_owned() } else { camel }
 }
 
+/// Type names the generated `types` module uses unqualified: the prelude types in field types and
+/// constructors, the conversion traits of integer enums, and serde's derives. A schema with one of
+/// these names would shadow it, so it is generated as `<Name>Schema` instead (see
+/// [`unreserved_type_name`]). Every other std, serde and runtime item in generated code is
+/// written with its path, so `Result`, `Error`, `Value` or `Client` are free for the spec to use.
+pub const RESERVED_TYPE_NAMES: &[&str] =
+    &["Box", "Deserialize", "From", "Into", "Option", "Serialize", "String", "Vec"];
+
+/// Whether a type name would shadow a name the generated code relies on.
+pub fn is_reserved_type_name(name: &str) -> bool {
+    RESERVED_TYPE_NAMES.contains(&name)
+}
+
+/// The name itself, or `<Name>Schema` when it is reserved.
+pub fn unreserved_type_name(name: String) -> String {
+    if is_reserved_type_name(&name) { format!("{name}Schema") } else { name }
+}
+
+/// Whether `name` can be used as written for a type or method: a Rust identifier that is not a
+/// keyword, so it needs no escaping. Names from the settings are checked with this before they
+/// reach the token builder, which would panic on anything else.
+pub fn is_plain_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    let starts_well = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    starts_well
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name != "_"
+        && !KEYWORDS.contains(&name)
+        && !NOT_RAW.contains(&name)
+}
+
 /// `SHOUTY_SNAKE_CASE` for constants.
 pub fn const_ident(name: &str) -> String {
     let mut shouty = words(name).to_shouty_snake_case();

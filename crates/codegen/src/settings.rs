@@ -21,7 +21,7 @@ pub struct Settings {
     #[serde(default)]
     pub operations: BTreeMap<String, OperationSettings>,
     /// Type renames: spec schema name to Rust type name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "rust_type_names")]
     pub type_names: BTreeMap<String, String>,
     /// Fields that carry secrets, as `RustTypeName.wireFieldName`. They are generated as
     /// `Secret`, whose `Debug` output is redacted.
@@ -81,7 +81,41 @@ pub struct ClientSettings {
 #[serde(deny_unknown_fields)]
 pub struct OperationSettings {
     /// The method name, replacing the one derived from the operationId.
+    #[serde(default, deserialize_with = "rust_method_name")]
     pub method_name: Option<String>,
+}
+
+/// A name from the settings that becomes a Rust identifier as written. Checked while parsing,
+/// so a bad one is reported at its line in `provider.toml` instead of reaching the token builder
+/// (which panics on names that are not identifiers).
+struct RustName<const TYPE: bool>(String);
+
+impl<'de, const TYPE: bool> Deserialize<'de> for RustName<TYPE> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        let what = if TYPE { "type name" } else { "method name" };
+        if !crate::naming::is_plain_identifier(&name) {
+            return Err(serde::de::Error::custom(format!(
+                "{name:?} is not a usable Rust {what}: it must be an identifier (letters, digits and `_`, not starting with a digit) and not a keyword"
+            )));
+        }
+        if TYPE && crate::naming::is_reserved_type_name(&name) {
+            return Err(serde::de::Error::custom(format!(
+                "`{name}` cannot be a type name: it would shadow the item of that name the generated code uses ({})",
+                crate::naming::RESERVED_TYPE_NAMES.join(", ")
+            )));
+        }
+        Ok(Self(name))
+    }
+}
+
+fn rust_type_names<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<String, String>, D::Error> {
+    let names = BTreeMap::<String, RustName<true>>::deserialize(deserializer)?;
+    Ok(names.into_iter().map(|(schema, RustName(name))| (schema, name)).collect())
+}
+
+fn rust_method_name<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<RustName<false>>::deserialize(deserializer)?.map(|RustName(name)| name))
 }
 
 impl Settings {

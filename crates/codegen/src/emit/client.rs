@@ -1,12 +1,12 @@
 //! The `client` module: the `Client` type, its constructors, and one method per operation.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::Value;
 
-use super::{doc_attrs, ident, type_tokens};
+use super::{doc_attrs, ident, number_literal, type_tokens};
 use crate::ir::{
-    Api, AuthScheme, Body, BodyKind, EventData, Operation, Param, ParamLocation, ResponseKind, StreamKind, TypeRef,
+    Api, AuthScheme, Body, BodyKind, Bound, EventData, Operation, Param, ParamLocation, ResponseKind, StreamKind,
+    TypeRef,
 };
 use crate::naming;
 use crate::settings::Settings;
@@ -494,7 +494,7 @@ fn errors_doc(operation: &Operation) -> String {
 /// The statements that check the arguments and bind `request`, ready to send.
 fn build_request(operation: &Operation, extra: Option<TokenStream>) -> TokenStream {
     let checks = operation.path_params.iter().chain(&operation.params).flat_map(bound_checks);
-    let method = format_ident!("{}", operation.http_method);
+    let method = format_ident!("{}", operation.http_method.as_str());
     let path = &operation.path;
     let path_params = operation.path_params.iter().map(|param| {
         let wire = &param.wire_name;
@@ -582,10 +582,10 @@ fn bound_checks(param: &Param) -> Option<TokenStream> {
         quote! { value }
     };
     let checks: Vec<TokenStream> =
-        [(&param.bounds.minimum, quote! { check_minimum }), (&param.bounds.maximum, quote! { check_maximum })]
+        [(param.bounds.minimum, quote! { check_minimum }), (param.bounds.maximum, quote! { check_maximum })]
             .into_iter()
             .filter_map(|(bound, check)| {
-                let (limit, exclusive) = bound.as_ref()?;
+                let Bound { limit, exclusive } = bound?;
                 let limit = number_literal(limit, is_float);
                 Some(quote! { client_runtime::__private::#check(#wire, #value, #limit, #exclusive)?; })
             })
@@ -602,25 +602,4 @@ fn bound_checks(param: &Param) -> Option<TokenStream> {
             }
         }
     })
-}
-
-fn number_literal(value: &Value, float: bool) -> TokenStream {
-    if float {
-        let literal = Literal::f64_unsuffixed(value.as_f64().unwrap_or_default());
-        return quote! { #literal };
-    }
-    match value.as_i64() {
-        Some(n) if n < 0 => {
-            let literal = Literal::i64_unsuffixed(n.unsigned_abs() as i64);
-            quote! { -#literal }
-        }
-        Some(n) => {
-            let literal = Literal::i64_unsuffixed(n);
-            quote! { #literal }
-        }
-        None => {
-            let literal = Literal::f64_unsuffixed(value.as_f64().unwrap_or_default());
-            quote! { #literal }
-        }
-    }
 }

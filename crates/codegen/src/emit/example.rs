@@ -1,12 +1,12 @@
 //! The generated crate's README, whose usage example is compiled as a doctest of the crate.
 
 use heck::ToKebabCase;
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::ident;
-use crate::ir::{Api, BodyKind, Operation, Param, TypeKind, TypeRef};
+use super::{ident, integer_literal};
+use crate::ir::{Api, BodyKind, Bound, Number, Operation, Param, TypeKind, TypeRef};
 use crate::naming;
 use crate::settings::Settings;
 
@@ -159,15 +159,9 @@ fn operation_call(api: &Api, krate: &proc_macro2::Ident, operation: &Operation) 
 
 fn param_value(param: &Param) -> TokenStream {
     match (&param.ty, &param.example) {
-        (TypeRef::Integer(_), Some(Value::Number(n))) if n.is_i64() => {
-            let literal = Literal::i64_unsuffixed(n.as_i64().unwrap_or_default());
-            quote! { #literal }
-        }
-        (TypeRef::Integer(_), _) => match &param.bounds.minimum {
-            Some((Value::Number(n), false)) if n.is_i64() => {
-                let literal = Literal::i64_unsuffixed(n.as_i64().unwrap_or_default());
-                quote! { #literal }
-            }
+        (TypeRef::Integer(_), Some(Value::Number(n))) if n.is_i64() => integer_literal(n.as_i64().unwrap_or_default()),
+        (TypeRef::Integer(_), _) => match param.bounds.minimum {
+            Some(Bound { limit: Number::Integer(minimum), exclusive: false }) => integer_literal(minimum),
             _ => quote! { 1 },
         },
         (TypeRef::String, Some(Value::String(s))) => {
@@ -228,10 +222,13 @@ fn value_expr(api: &Api, krate: &proc_macro2::Ident, ty: &TypeRef, name: &str, d
                     });
                     quote! { #path { #(#fields),* #additional } }
                 }
-                Some(TypeKind::Enum(def)) => {
-                    let variant = format_ident!("{}", def.variants[0].rust_name);
-                    quote! { #path::#variant }
-                }
+                Some(TypeKind::Enum(def)) => match def.variant_names().first() {
+                    Some(variant) => {
+                        let variant = format_ident!("{}", variant);
+                        quote! { #path::#variant }
+                    }
+                    None => quote! { Default::default() },
+                },
                 Some(TypeKind::Union(def)) => {
                     let variant = &def.variants[0];
                     let variant_ident = format_ident!("{}", variant.rust_name);

@@ -4,10 +4,10 @@ mod client;
 pub(crate) mod example;
 mod types;
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::ir::{Api, FloatKind, IntegerKind, TypeRef};
+use crate::ir::{Api, FloatKind, IntegerKind, Number, TypeRef};
 use crate::settings::Settings;
 
 pub(crate) use self::client::client_module;
@@ -32,6 +32,34 @@ pub(crate) fn doc_attrs(paragraphs: &[String]) -> TokenStream {
         lines.extend(paragraph.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") }));
     }
     quote! { #(#[doc = #lines])* }
+}
+
+/// An integer literal; negative values are a negated literal, which is how `i64::MIN` can be
+/// written at all (`9223372036854775808` alone does not fit an `i64`).
+pub(crate) fn integer_literal(value: i64) -> TokenStream {
+    let magnitude = Literal::u64_unsuffixed(value.unsigned_abs());
+    if value < 0 {
+        quote! { -#magnitude }
+    } else {
+        quote! { #magnitude }
+    }
+}
+
+/// A number from the spec as a literal: a float literal where the value it is compared with is a
+/// float.
+pub(crate) fn number_literal(number: Number, float: bool) -> TokenStream {
+    match number {
+        Number::Integer(value) if !float => integer_literal(value),
+        Number::Integer(value) => {
+            #[allow(clippy::cast_precision_loss)] // the limit of a float parameter, as a float
+            let literal = Literal::f64_unsuffixed(value as f64);
+            quote! { #literal }
+        }
+        Number::Float(value) => {
+            let literal = Literal::f64_unsuffixed(value);
+            quote! { #literal }
+        }
+    }
 }
 
 /// The Rust type for a reference; `qualified` prefixes named types with `types::`.

@@ -3,10 +3,10 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{doc_attrs, ident, type_tokens};
+use super::{doc_attrs, ident, integer_literal, type_tokens};
 use crate::ir::{
-    Api, EnumDef, ErrorsDef, Field, HeadersDef, Param, ParamsDef, StatusMatch, StructDef, TypeDef, TypeKind, TypeRef,
-    UnionDef,
+    Api, EnumDef, EnumVariant, ErrorsDef, Field, HeadersDef, Param, ParamsDef, StatusMatch, StructDef, TypeDef,
+    TypeKind, TypeRef, UnionDef,
 };
 use crate::naming;
 
@@ -149,7 +149,7 @@ fn struct_def(api: &Api, name: &Ident, docs: &TokenStream, def: &StructDef) -> T
         });
         let additional = def.additional.as_ref().map(|additional| {
             let ident = ident(&additional.rust_name);
-            quote! { #ident: Default::default(), }
+            quote! { #ident: std::collections::BTreeMap::new(), }
         });
         let allow = (required.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
         quote! {
@@ -239,25 +239,28 @@ fn multipart_impl(api: &Api, name: &Ident, def: &StructDef) -> TokenStream {
 }
 
 fn enum_def(name: &Ident, docs: &TokenStream, def: &EnumDef) -> TokenStream {
-    let fallback_name = if def.variants.iter().any(|v| v.rust_name == "Unknown") { "UnknownValue" } else { "Unknown" };
+    let fallback_name = if def.variant_names().contains(&"Unknown") { "UnknownValue" } else { "Unknown" };
     let fallback = format_ident!("{}", fallback_name);
-    if let Some(kind) = def.integer {
-        return integer_enum_def(name, docs, def, &fallback, &type_tokens(&TypeRef::Integer(kind), false));
-    }
-    let variants = def.variants.iter().map(|variant| {
+    let variants = match def {
+        EnumDef::String(variants) => variants,
+        EnumDef::Integer { kind, variants } => {
+            return integer_enum_def(name, docs, variants, &fallback, &type_tokens(&TypeRef::Integer(*kind), false));
+        }
+    };
+    let arms = variants.iter().map(|variant| {
         let ident = format_ident!("{}", variant.rust_name);
-        let wire = &variant.wire_value;
+        let wire = &variant.value;
+        quote! { Self::#ident => #wire, }
+    });
+    let variants = variants.iter().map(|variant| {
+        let ident = format_ident!("{}", variant.rust_name);
+        let wire = &variant.value;
         let doc = format!(" `{wire}`");
         quote! {
             #[doc = #doc]
             #[serde(rename = #wire)]
             #ident,
         }
-    });
-    let arms = def.variants.iter().map(|variant| {
-        let ident = format_ident!("{}", variant.rust_name);
-        let wire = &variant.wire_value;
-        quote! { Self::#ident => #wire, }
     });
     quote! {
         #docs
@@ -291,42 +294,33 @@ fn enum_def(name: &Ident, docs: &TokenStream, def: &EnumDef) -> TokenStream {
 fn integer_enum_def(
     name: &Ident,
     docs: &TokenStream,
-    def: &EnumDef,
+    variants: &[EnumVariant<i64>],
     fallback: &Ident,
     repr: &TokenStream,
 ) -> TokenStream {
-    let literal = |variant: &crate::ir::EnumVariant| {
-        let value: i64 = variant.wire_value.parse().unwrap_or_default();
-        let literal = Literal::i64_unsuffixed(value.unsigned_abs() as i64);
-        if value < 0 {
-            quote! { -#literal }
-        } else {
-            quote! { #literal }
-        }
-    };
-    let variants = def.variants.iter().map(|variant| {
+    let variant_decls = variants.iter().map(|variant| {
         let ident = format_ident!("{}", variant.rust_name);
-        let doc = format!(" `{}`", variant.wire_value);
+        let doc = format!(" `{}`", variant.value);
         quote! {
             #[doc = #doc]
             #ident,
         }
     });
-    let to_value = def.variants.iter().map(|variant| {
+    let to_value = variants.iter().map(|variant| {
         let ident = format_ident!("{}", variant.rust_name);
-        let value = literal(variant);
+        let value = integer_literal(variant.value);
         quote! { Self::#ident => #value, }
     });
-    let from_value = def.variants.iter().map(|variant| {
+    let from_value = variants.iter().map(|variant| {
         let ident = format_ident!("{}", variant.rust_name);
-        let value = literal(variant);
+        let value = integer_literal(variant.value);
         quote! { #value => Self::#ident, }
     });
     quote! {
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum #name {
-            #(#variants)*
+            #(#variant_decls)*
             /// A value this version of the crate does not know yet; kept as sent.
             #fallback(#repr),
         }
@@ -357,13 +351,13 @@ fn integer_enum_def(
         }
 
         impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
                 self.value().serialize(serializer)
             }
         }
 
         impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
                 #repr::deserialize(deserializer).map(Self::from)
             }
         }
@@ -451,7 +445,7 @@ fn tagged_union_def(name: &Ident, docs: &TokenStream, def: &UnionDef, property: 
         }
 
         impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;
                 let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
                 let decoded = match tag.as_deref() {

@@ -8,15 +8,14 @@ use openapiv3::{
     OpenAPI, Parameter, ParameterData, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response, SecurityScheme,
     StatusCode, Type,
 };
-use serde_json::Value;
 
 use self::schema::{Hint, option_if, schema_docs, type_docs};
 use crate::diagnostics::{Diagnostics, Location, pointer};
 use crate::docs;
 use crate::ir::{
-    Api, AuthScheme, Body, BodyKind, Bounds, ErrorVariant, ErrorsDef, EventData, HeaderField, HeadersDef, Operation,
-    Param, ParamLocation, ParamsDef, ResponseKind, Server, StatusMatch, StreamFlag, StreamKind, StreamMethod, Success,
-    TypeDef, TypeKind, TypeRef,
+    Api, AuthScheme, Body, BodyKind, Bound, Bounds, ErrorVariant, ErrorsDef, EventData, HeaderField, HeadersDef,
+    HttpMethod, Number, Operation, Param, ParamLocation, ParamsDef, ResponseKind, Server, StatusMatch, StreamFlag,
+    StreamKind, StreamMethod, Success, TypeDef, TypeKind, TypeRef,
 };
 use crate::naming;
 use crate::settings::Settings;
@@ -47,6 +46,7 @@ pub(crate) fn lower(document: &OpenAPI, settings: &Settings, diagnostics: &mut D
         taken_type_names: BTreeSet::new(),
     };
     lowerer.lower_components();
+    lowerer.refuse_alias_cycles();
     let operations = lowerer.lower_operations();
     lowerer.lower_webhooks_and_callbacks();
     lowerer.apply_secret_fields();
@@ -73,7 +73,9 @@ impl Lowerer<'_> {
     fn type_name(&mut self, hint: &Hint) -> String {
         match hint {
             Hint::Exact(name) => name.clone(),
-            Hint::Derived(name) => naming::unique(naming::type_ident(name), &mut self.taken_type_names),
+            Hint::Derived(name) => {
+                naming::unique(naming::unreserved_type_name(naming::type_ident(name)), &mut self.taken_type_names)
+            }
         }
     }
 
@@ -104,11 +106,34 @@ impl Lowerer<'_> {
     }
 
     fn lower_components(&mut self) {
+        let schemas = self.document.components.as_ref().map(|components| &components.schemas);
+        for key in self.settings.type_names.keys() {
+            if !schemas.is_some_and(|schemas| schemas.contains_key(key)) {
+                self.diagnostics.error(
+                    Location::File,
+                    format!("provider settings: `[type_names]` renames `{key}`, but the spec has no schema of that name in `#/components/schemas`"),
+                );
+            }
+        }
         let Some(components) = &self.document.components else { return };
         // Reserve every component's name first, so inline types never take one.
         for (schema_name, schema) in &components.schemas {
-            let wanted =
-                self.settings.type_names.get(schema_name).cloned().unwrap_or_else(|| naming::type_ident(schema_name));
+            let wanted = match self.settings.type_names.get(schema_name) {
+                Some(name) => name.clone(),
+                None => {
+                    let derived = naming::type_ident(schema_name);
+                    let unreserved = naming::unreserved_type_name(derived.clone());
+                    if unreserved != derived {
+                        self.diagnostics.warning(
+                            Location::Pointer(pointer("#/components/schemas", &[schema_name])),
+                            format!(
+                                "the schema is generated as `{unreserved}`, because `{derived}` would shadow the `{derived}` the generated code uses; set `type_names.\"{schema_name}\"` in the provider settings to choose another name"
+                            ),
+                        );
+                    }
+                    unreserved
+                }
+            };
             let rust_name = naming::unique(wanted, &mut self.taken_type_names);
             self.component_names.insert(schema_name.clone(), rust_name);
             if let ReferenceOr::Item(schema) = schema
@@ -242,7 +267,7 @@ impl Lowerer<'_> {
             };
             for (method, operation) in item.iter() {
                 let at = pointer(&path_at, &[method]);
-                let http_method = method.to_ascii_uppercase();
+                let Some(http_method) = HttpMethod::from_path_item_key(method) else { continue };
                 let id = operation.operation_id.clone().unwrap_or_else(|| format!("{http_method} {path}"));
                 if let Some(first) = operation_ids.insert(id.clone(), at.clone()) {
                     self.diagnostics.error(
@@ -274,6 +299,16 @@ impl Lowerer<'_> {
             }
         }
         self.check_method_names(&operations);
+        for key in self.settings.operations.keys() {
+            if !operation_ids.contains_key(key) {
+                self.diagnostics.error(
+                    Location::File,
+                    format!(
+                        "provider settings: `[operations.\"{key}\"]` matches no operation; use an operationId, or `METHOD /path` for an operation without one"
+                    ),
+                );
+            }
+        }
         operations.into_iter().map(|(operation, _)| operation).collect()
     }
 
@@ -408,7 +443,7 @@ impl Lowerer<'_> {
         Some(Operation {
             id: context.id.clone(),
             method_name: context.method_name.clone(),
-            http_method: context.http_method.clone(),
+            http_method: context.http_method,
             path: context.path.to_owned(),
             docs,
             deprecated: operation.deprecated,
@@ -508,12 +543,27 @@ impl Lowerer<'_> {
             }
             docs.extend(schema_docs);
             if let openapiv3::SchemaKind::Type(Type::Integer(integer)) = &schema.schema_kind {
-                bounds.minimum = integer.minimum.map(|m| (Value::from(m), integer.exclusive_minimum));
-                bounds.maximum = integer.maximum.map(|m| (Value::from(m), integer.exclusive_maximum));
+                let bound = |limit: i64, exclusive: bool| Bound { limit: Number::Integer(limit), exclusive };
+                bounds.minimum = integer.minimum.map(|m| bound(m, integer.exclusive_minimum));
+                bounds.maximum = integer.maximum.map(|m| bound(m, integer.exclusive_maximum));
             }
             if let openapiv3::SchemaKind::Type(Type::Number(number)) = &schema.schema_kind {
-                bounds.minimum = number.minimum.map(|m| (Value::from(m), number.exclusive_minimum));
-                bounds.maximum = number.maximum.map(|m| (Value::from(m), number.exclusive_maximum));
+                let bound = |limit: f64, exclusive: bool| Bound { limit: Number::Float(limit), exclusive };
+                bounds.minimum = number.minimum.map(|m| bound(m, number.exclusive_minimum));
+                bounds.maximum = number.maximum.map(|m| bound(m, number.exclusive_maximum));
+            }
+        }
+        if let TypeRef::Integer(kind) = lowered.ty {
+            for (bound, which) in [(&mut bounds.minimum, "minimum"), (&mut bounds.maximum, "maximum")] {
+                if let Some(Bound { limit: Number::Integer(limit), .. }) = *bound
+                    && !kind.holds(limit)
+                {
+                    *bound = None;
+                    self.diagnostics.warning(
+                        Location::Operation { operation: context.id.clone(), pointer: schema_at.clone() },
+                        format!("the {which} {limit} does not fit the parameter's Rust type, so it is not checked"),
+                    );
+                }
             }
         }
         if let Some(text) = bounds_doc(&bounds) {
@@ -1006,6 +1056,72 @@ impl Lowerer<'_> {
         }
     }
 
+    /// Type aliases that expand to themselves (`A: {$ref: B}` and `B: {$ref: A}`, or an array of
+    /// itself) define no type at all, and Rust rejects them. Each such cycle is refused once, at
+    /// the schema of its first member, with the whole cycle named.
+    fn refuse_alias_cycles(&mut self) {
+        fn named(ty: &TypeRef, out: &mut Vec<String>) {
+            match ty {
+                TypeRef::Named(name) => out.push(name.clone()),
+                TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => {
+                    named(inner, out);
+                }
+                _ => {}
+            }
+        }
+        let aliases: BTreeMap<&str, Vec<String>> = self
+            .types
+            .iter()
+            .filter_map(|(name, def)| match &def.kind {
+                TypeKind::Alias(target) => {
+                    let mut targets = Vec::new();
+                    named(target, &mut targets);
+                    Some((name.as_str(), targets))
+                }
+                _ => None,
+            })
+            .collect();
+        let mut reported: BTreeSet<String> = BTreeSet::new();
+        let mut errors = Vec::new();
+        for start in aliases.keys() {
+            if reported.contains(*start) {
+                continue;
+            }
+            // Depth-first over alias targets, keeping the path to report it.
+            let mut stack: Vec<Vec<&str>> = vec![vec![start]];
+            let mut seen: BTreeSet<&str> = BTreeSet::new();
+            while let Some(path) = stack.pop() {
+                let last = path[path.len() - 1];
+                let Some(targets) = aliases.get(last) else { continue };
+                if let Some(_closing) = targets.iter().find(|t| t.as_str() == *start) {
+                    let mut cycle: Vec<String> = path.iter().map(|name| (*name).to_owned()).collect();
+                    reported.extend(cycle.iter().cloned());
+                    cycle.push((*start).to_owned());
+                    errors.push((self.types[*start].origin.clone(), cycle));
+                    break;
+                }
+                for target in targets {
+                    if let Some((name, _)) = aliases.get_key_value(target.as_str())
+                        && seen.insert(name)
+                    {
+                        let mut next = path.clone();
+                        next.push(name);
+                        stack.push(next);
+                    }
+                }
+            }
+        }
+        for (origin, cycle) in errors {
+            let chain = cycle.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(" -> ");
+            self.diagnostics.error(
+                Location::Pointer(origin),
+                format!(
+                    "these schemas only refer to each other ({chain}), through `$ref`s, arrays or maps, so they never define a type; give one of them a type of its own"
+                ),
+            );
+        }
+    }
+
     /// A type that contains itself (directly, through `Option`, or through other types) would
     /// have infinite size. Every field or variant on such a cycle is boxed; `Vec` and maps
     /// already add indirection, so cycles through them need nothing.
@@ -1160,7 +1276,7 @@ fn origin_doc(origin: &str, operations: &[Operation]) -> String {
     }
     let operation = operations
         .iter()
-        .filter(|op| origin.starts_with(&pointer("#/paths", &[&op.path, &op.http_method.to_ascii_lowercase()])))
+        .filter(|op| origin.starts_with(&pointer("#/paths", &[&op.path, op.http_method.path_item_key()])))
         .max_by_key(|op| op.path.len());
     let Some(operation) = operation else { return "A schema of the API.".to_owned() };
     let method = naming::unraw(&operation.method_name);
@@ -1183,7 +1299,7 @@ struct OperationContext<'a> {
     id: String,
     at: String,
     path: &'a str,
-    http_method: String,
+    http_method: HttpMethod,
     method_name: String,
 }
 
@@ -1246,19 +1362,21 @@ fn preferred_media(
 }
 
 fn bounds_doc(bounds: &Bounds) -> Option<String> {
-    let text = match (&bounds.minimum, &bounds.maximum) {
-        (Some((min, false)), Some((max, false))) => format!("Must be between {min} and {max} (inclusive)."),
-        (Some((min, min_exclusive)), Some((max, max_exclusive))) => format!(
-            "Must be {} {min} and {} {max}.",
-            if *min_exclusive { "greater than" } else { "at least" },
-            if *max_exclusive { "less than" } else { "at most" }
+    let text = match (bounds.minimum, bounds.maximum) {
+        (Some(Bound { limit: min, exclusive: false }), Some(Bound { limit: max, exclusive: false })) => {
+            format!("Must be between {min} and {max} (inclusive).")
+        }
+        (Some(min), Some(max)) => format!(
+            "Must be {} {} and {} {}.",
+            if min.exclusive { "greater than" } else { "at least" },
+            min.limit,
+            if max.exclusive { "less than" } else { "at most" },
+            max.limit
         ),
-        (Some((min, exclusive)), None) => {
-            format!("Must be {} {min}.", if *exclusive { "greater than" } else { "at least" })
+        (Some(min), None) => {
+            format!("Must be {} {}.", if min.exclusive { "greater than" } else { "at least" }, min.limit)
         }
-        (None, Some((max, exclusive))) => {
-            format!("Must be {} {max}.", if *exclusive { "less than" } else { "at most" })
-        }
+        (None, Some(max)) => format!("Must be {} {}.", if max.exclusive { "less than" } else { "at most" }, max.limit),
         (None, None) => return None,
     };
     Some(format!("{text} Checked before the request is sent."))

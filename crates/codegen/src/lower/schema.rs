@@ -235,6 +235,13 @@ impl Lowerer<'_> {
     }
 
     fn lower_union(&mut self, members: &[ReferenceOr<Schema>], data: &SchemaData, hint: &Hint, at: &str) -> Lowered {
+        if members.is_empty() {
+            self.diagnostics.error(
+                Location::Pointer(at.to_owned()),
+                "this union lists no members, so no value matches it; list at least one schema (or use `type: 'null'` for a value that is always null)",
+            );
+            return Lowered::plain(TypeRef::Json);
+        }
         if members.len() == 1 {
             let mut lowered = self.lower_schema(&members[0], hint, &pointer(at, &["0"]));
             lowered.nullable |= data.nullable;
@@ -452,10 +459,10 @@ impl Lowerer<'_> {
             .iter()
             .map(|value| EnumVariant {
                 rust_name: naming::unique(naming::type_ident(value), &mut taken),
-                wire_value: (*value).to_owned(),
+                value: (*value).to_owned(),
             })
             .collect();
-        self.define(name, type_docs(data), at, TypeKind::Enum(EnumDef { variants, integer: None }))
+        self.define(name, type_docs(data), at, TypeKind::Enum(EnumDef::String(variants)))
     }
 
     /// An integer enum. Variant names come from `x-enum-varnames` (the extension
@@ -470,6 +477,16 @@ impl Lowerer<'_> {
         at: &str,
     ) -> TypeRef {
         let name = self.type_name(hint);
+        let mut kind = kind;
+        if let Some(value) = values.iter().find(|value| !kind.holds(**value)) {
+            self.diagnostics.warning(
+                Location::Pointer(at.to_owned()),
+                format!(
+                    "the enum value {value} does not fit the schema's `format`; the enum is generated with `i64` values"
+                ),
+            );
+            kind = IntegerKind::I64;
+        }
         let given: Option<Vec<&str>> = data
             .extensions
             .get("x-enum-varnames")
@@ -486,10 +503,10 @@ impl Lowerer<'_> {
                     None if *value < 0 => naming::type_ident(&format!("minus {}", value.unsigned_abs())),
                     None => naming::type_ident(&value.to_string()),
                 };
-                EnumVariant { rust_name: naming::unique(wanted, &mut taken), wire_value: value.to_string() }
+                EnumVariant { rust_name: naming::unique(wanted, &mut taken), value: *value }
             })
             .collect();
-        self.define(name, type_docs(data), at, TypeKind::Enum(EnumDef { variants, integer: Some(kind) }))
+        self.define(name, type_docs(data), at, TypeKind::Enum(EnumDef::Integer { kind, variants }))
     }
 }
 
