@@ -12,9 +12,11 @@ mod tests {
 
     use fixture_bodies_and_binary as bodies;
     use fixture_discriminated_unions as events;
+    use fixture_null_only_and_integer_limits as limits;
     use fixture_nullable_3_0 as nullable;
     use fixture_recursion_and_composition as trees;
     use fixture_responses_servers_deprecation as responses;
+    use fixture_shadowing_names as shadowing;
     use fixture_streaming as streaming;
     use fixture_unions_and_free_form as shapes;
 
@@ -36,6 +38,38 @@ mod tests {
         assert!(matches!(square, Shape::Square(s) if s.side == 2.0));
         let cat: Pet = serde_json::from_value(json!({"petType": "Cat", "indoor": true})).unwrap();
         assert!(matches!(cat, Pet::Cat(c) if c.indoor == Some(true)));
+    }
+
+    #[test]
+    fn schemas_named_like_prelude_types_round_trip() {
+        use shadowing::types::{Default, Map, OptionSchema, Result, StringSchema, Value, VecSchema};
+        let wire = json!({
+            "value": {"value": "v"},
+            "maybe": {"text": "t"},
+            "list": ["a", "b"],
+            "map": {"k": {"inner": {}}},
+            "union": "a",
+        });
+        let decoded: OptionSchema = serde_json::from_value(wire.clone()).unwrap();
+        assert_eq!(decoded.value, Value { value: Some("v".into()) });
+        assert_eq!(decoded.maybe, Some(StringSchema { text: Some("t".into()) }));
+        assert_eq!(decoded.list, Some(vec![VecSchema::A, VecSchema::B]));
+        assert_eq!(decoded.union, Some(Default::VecSchema(VecSchema::A)));
+        assert_eq!(serde_json::to_value(&decoded).unwrap(), wire);
+        let result: Result = serde_json::from_value(json!({"count": 2})).unwrap();
+        assert_eq!(serde_json::to_value(result).unwrap(), json!({"count": 2}));
+        let counts: Map = serde_json::from_value(json!({"a": 1})).unwrap();
+        assert_eq!(counts.get("a"), Some(&1));
+    }
+
+    #[test]
+    fn null_only_values_and_integer_limits_decode() {
+        use limits::types::{Extreme, Limits};
+        let decoded: Limits = serde_json::from_value(json!({"cleared": null, "extreme": i64::MIN})).unwrap();
+        assert_eq!(decoded.extreme, Some(Extreme::Minus9223372036854775808));
+        assert_eq!(Extreme::from(i64::MAX), Extreme::V9223372036854775807);
+        assert_eq!(Extreme::Minus9223372036854775808.value(), i64::MIN);
+        assert!(serde_json::from_value::<Limits>(json!({"cleared": 1})).is_err(), "only null is accepted");
     }
 
     #[test]
@@ -61,7 +95,10 @@ mod tests {
         assert_eq!(unknown, BlockSize::Unknown(8192));
         assert_eq!(serde_json::to_value(unknown).unwrap(), json!(8192));
         assert_eq!(serde_json::to_value(Priority::Low).unwrap(), json!(1));
-        assert_eq!((BlockSize::V512.value(), BlockSize::from(4096), BlockSize::V512.to_string()), (512, BlockSize::V4096, "512".to_owned()));
+        assert_eq!(
+            (BlockSize::V512.value(), BlockSize::from(4096), BlockSize::V512.to_string()),
+            (512, BlockSize::V4096, "512".to_owned())
+        );
         assert!(serde_json::from_value::<BlockSize>(json!("512")).is_err(), "the wire type is still checked");
 
         let labels: Labels = serde_json::from_value(json!({"name": "n", "team": "core", "tier": "gold"})).unwrap();
@@ -75,7 +112,10 @@ mod tests {
     #[tokio::test]
     async fn integer_enum_query_parameters_are_sent_as_numbers() {
         let server = MockServer::start().await;
-        Mock::given(path("/shapes")).respond_with(ResponseTemplate::new(200).set_body_json(json!({}))).mount(&server).await;
+        Mock::given(path("/shapes"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+            .mount(&server)
+            .await;
         let client = shapes::Client::builder().base_url(server.uri()).build().unwrap();
         let params = shapes::types::GetShapesParams { block_size: Some(shapes::types::BlockSize::V4096) };
         client.get_shapes(&params).await.unwrap();
@@ -101,7 +141,9 @@ mod tests {
             .mount(&server)
             .await;
         Mock::given(path("/jobs/j1"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({})).insert_header("x-ratelimit-remaining", "many"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({})).insert_header("x-ratelimit-remaining", "many"),
+            )
             .mount(&server)
             .await;
         let client = responses::Client::builder().base_url(server.uri()).build().unwrap();
@@ -120,7 +162,8 @@ mod tests {
 
     #[test]
     fn required_nullable_fields_are_sent_as_null_and_optional_ones_are_omitted() {
-        let thing = nullable::types::Thing { id: "t".into(), note: None, count: None, tags: None, parent: None, owner: None };
+        let thing =
+            nullable::types::Thing { id: "t".into(), note: None, count: None, tags: None, parent: None, owner: None };
         assert_eq!(serde_json::to_value(&thing).unwrap(), json!({"id": "t", "note": null}));
         // `new` takes the fields that must be given and leaves the rest unset.
         assert_eq!(nullable::types::Thing::new("t"), thing);
@@ -184,8 +227,14 @@ mod tests {
     #[tokio::test]
     async fn form_bodies_nest_with_brackets_and_object_queries_are_deep_objects() {
         let server = MockServer::start().await;
-        Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "cus_1"}))).mount(&server).await;
-        Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!(["cus_1"]))).mount(&server).await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "cus_1"})))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!(["cus_1"])))
+            .mount(&server)
+            .await;
         let client = client(&server);
         let request = bodies::types::CreateCustomerRequest {
             email: Some("a@example.com".into()),
@@ -306,7 +355,9 @@ mod tests {
         use futures_util::StreamExt as _;
         let server = MockServer::start().await;
         Mock::given(path("/jobs/j%2F1/progress"))
-            .respond_with(event_stream("data: {\"percent\": 50}\n\ndata: {\"percent\": \"x\"}\n\nid: 9\ndata: {\"percent\": 100}\n\n"))
+            .respond_with(event_stream(
+                "data: {\"percent\": 50}\n\ndata: {\"percent\": \"x\"}\n\nid: 9\ndata: {\"percent\": 100}\n\n",
+            ))
             .mount(&server)
             .await;
         Mock::given(path("/logs"))
@@ -316,7 +367,9 @@ mod tests {
         let client = streaming_client(&server);
         let mut progress = client.watch_job("j/1").await.unwrap();
         assert_eq!(progress.next().await.unwrap().unwrap().percent, 50);
-        let Some(Err(streaming::Error::Decode(error))) = progress.next().await else { panic!("expected a decode error") };
+        let Some(Err(streaming::Error::Decode(error))) = progress.next().await else {
+            panic!("expected a decode error")
+        };
         assert_eq!(error.path, "percent");
         assert_eq!(progress.next().await.unwrap().unwrap().percent, 100, "a bad event does not end the stream");
         assert_eq!(progress.last_event_id(), Some("9"));
@@ -324,7 +377,10 @@ mod tests {
 
         let logs: Vec<streaming::ServerEvent> = client.tail_logs().await.unwrap().map(Result::unwrap).collect().await;
         assert_eq!(logs.len(), 2);
-        assert_eq!((logs[0].event.as_deref(), logs[0].data.as_str(), logs[0].id.as_deref()), (Some("line"), "started", Some("3")));
+        assert_eq!(
+            (logs[0].event.as_deref(), logs[0].data.as_str(), logs[0].id.as_deref()),
+            (Some("line"), "started", Some("3"))
+        );
         assert_eq!(logs[1].data, "multi\nline");
     }
 

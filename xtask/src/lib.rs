@@ -201,7 +201,9 @@ pub fn ensure_files(
 ) -> anyhow::Result<()> {
     for (relative, contents) in generated {
         let path = root.join(relative);
-        let current = fs::read_to_string(&path).ok();
+        // A checkout that turned line endings into CRLF (git's `core.autocrlf` on Windows) holds
+        // the same text; only the content counts.
+        let current = fs::read_to_string(&path).ok().map(|text| text.replace("\r\n", "\n"));
         if current.as_deref() == Some(contents.as_str()) {
             report.fresh += 1;
             continue;

@@ -63,10 +63,12 @@ fn generate_rejects_bad_specs_and_writes_nothing() {
 
 #[test]
 fn a_missing_spec_file_is_a_clear_error() {
-    let output = xtask(&["generate", "--spec", "/nonexistent/openapi.yaml", "--out", "/tmp/never-written"]);
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("never-written");
+    let output = xtask(&["generate", "--spec", "/nonexistent/openapi.yaml", "--out", out.to_str().unwrap()]);
     assert!(!output.status.success());
     assert!(stderr(&output).contains("cannot read /nonexistent/openapi.yaml"), "{}", stderr(&output));
-    assert!(!Path::new("/tmp/never-written").exists());
+    assert!(!out.exists(), "nothing is written when the spec cannot be read");
 }
 
 #[test]
@@ -123,6 +125,18 @@ fn check_names_stale_files_shows_a_diff_and_the_fix() {
     xtask::codegen(root.path(), &[], xtask::Mode::Write).unwrap();
     assert_eq!(fs::read_to_string(&client).unwrap(), original);
     assert!(xtask::codegen(root.path(), &[], xtask::Mode::Check).unwrap().is_fresh());
+}
+
+/// A Windows checkout with `core.autocrlf` holds generated files with CRLF line endings; they
+/// are fresh all the same.
+#[test]
+fn check_accepts_generated_files_with_crlf_line_endings() {
+    let root = scratch_workspace();
+    let client = root.path().join("crates/videodb/src/client.rs");
+    let original = fs::read_to_string(&client).unwrap();
+    fs::write(&client, original.replace('\n', "\r\n")).unwrap();
+    let report = xtask::codegen(root.path(), &[], xtask::Mode::Check).unwrap();
+    assert!(report.is_fresh(), "{}", report.render(xtask::Mode::Check));
 }
 
 #[test]
