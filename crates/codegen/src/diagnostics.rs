@@ -28,6 +28,13 @@ pub enum Location {
     },
 }
 
+impl Location {
+    /// A place inside an operation: `pointer` in the document, named with the operation's id.
+    pub(crate) fn operation(operation: &str, pointer: impl Into<String>) -> Self {
+        Self::Operation { operation: operation.to_owned(), pointer: pointer.into() }
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -151,6 +158,11 @@ pub(crate) fn pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Reads one escaped JSON pointer token back (RFC 6901: `~1` is `/`, then `~0` is `~`).
+pub(crate) fn unescape_pointer_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
 /// Appends tokens to a pointer.
 pub(crate) fn pointer(base: &str, tokens: &[&str]) -> String {
     let mut pointer = base.to_owned();
@@ -159,4 +171,17 @@ pub(crate) fn pointer(base: &str, tokens: &[&str]) -> String {
         pointer.push_str(&pointer_token(token));
     }
     pointer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_tokens_round_trip() {
+        for token in ["plain", "a/b", "~tilde", "~1 literal", "application/json"] {
+            assert_eq!(unescape_pointer_token(&pointer_token(token)), token);
+        }
+        assert_eq!(pointer("#/paths", &["/a/{id}", "get"]), "#/paths/~1a~1{id}/get");
+    }
 }

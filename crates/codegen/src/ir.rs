@@ -32,6 +32,46 @@ pub struct Api {
     pub requires_api_key: bool,
 }
 
+/// The methods every generated `Client` has beside its operations' methods. The client emitter
+/// writes them, lowering keeps operation methods from taking their names, and a test checks
+/// that the emitted client has exactly these.
+pub const CLIENT_METHODS: &[&str] = &["new", "from_env", "builder", "base_url", "with_timeout"];
+
+impl Api {
+    /// Which kinds of streams the API's methods return, for imports, exports and docs.
+    pub fn stream_kinds(&self) -> StreamKinds {
+        let mut kinds = StreamKinds::default();
+        for operation in &self.operations {
+            let main = match &operation.success.kind {
+                ResponseKind::Events(data) => Some(data),
+                _ => None,
+            };
+            let extra = operation.success.stream.as_ref().map(|stream| &stream.kind);
+            kinds.bytes |= matches!(extra, Some(StreamKind::Bytes));
+            let extra = match extra {
+                Some(StreamKind::Events(data)) => Some(data),
+                _ => None,
+            };
+            for data in [main, extra].into_iter().flatten() {
+                kinds.events = true;
+                kinds.raw_events |= *data == EventData::Raw;
+            }
+        }
+        kinds
+    }
+}
+
+/// Which kinds of streams an API's methods return.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StreamKinds {
+    /// Some method returns a `ByteStream`.
+    pub bytes: bool,
+    /// Some method returns an `EventStream`.
+    pub events: bool,
+    /// Some event stream hands over raw `ServerEvent`s.
+    pub raw_events: bool,
+}
+
 /// A server from the spec.
 #[derive(Debug, Clone)]
 pub struct Server {
@@ -366,7 +406,7 @@ pub struct Operation {
     pub params_type: Option<String>,
     /// The query and header parameters (the params struct's fields).
     pub params: Vec<Param>,
-    /// The JSON request body.
+    /// The request body (JSON, form, multipart, text or bytes).
     pub body: Option<Body>,
     /// The success response.
     pub success: Success,

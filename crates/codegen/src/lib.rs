@@ -20,7 +20,6 @@ mod settings;
 use sha2::{Digest, Sha256};
 
 pub use crate::diagnostics::{Diagnostic, Error, Location, Severity};
-pub use crate::emit::Dependencies;
 pub use crate::settings::{ClientSettings, OperationSettings, Package, Settings, Source};
 
 /// A spec file: its contents, and the name to use for it in messages and headers.
@@ -41,6 +40,25 @@ pub struct Options {
     pub dependencies: Dependencies,
 }
 
+/// How a generated crate names its dependencies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dependencies {
+    /// Inside this workspace: `workspace = true` everywhere.
+    Workspace,
+    /// A standalone crate: versions spelled out, the runtime by path, and an empty
+    /// `[workspace]` table so it builds wherever it is written.
+    Standalone {
+        /// The path of the `client-runtime` crate, as written into `Cargo.toml`.
+        runtime_path: String,
+    },
+    /// Like [`Dependencies::Standalone`], but a member of a workspace the caller writes around
+    /// it (so many generated crates can be compiled together).
+    Member {
+        /// The path of the `client-runtime` crate, as written into `Cargo.toml`.
+        runtime_path: String,
+    },
+}
+
 /// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
@@ -59,7 +77,12 @@ pub struct GeneratedCrate {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Parses only, returning the model: for tests and tools that inspect what would be generated.
+/// Loads, lowers and validates the spec without emitting code, returning the model and the
+/// warnings: for tests and tools that inspect what would be generated.
+///
+/// # Errors
+///
+/// Every problem found in the spec or settings, each with the file and the place in it.
 pub fn lower(spec: SpecFile<'_>, settings: &Settings) -> Result<(ir::Api, Vec<Diagnostic>), Error> {
     let mut diagnostics = diagnostics::Diagnostics::new(spec.path);
     check_provenance(spec, settings, &mut diagnostics);
@@ -124,5 +147,45 @@ fn check_provenance(spec: SpecFile<'_>, settings: &Settings, diagnostics: &mut d
                 "the file's SHA-256 is {actual}, but the provider settings record {expected}; if the spec was updated on purpose, record the new hash and its source in `[source]`"
             ),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The client's own methods are written by hand in the emitter and listed in
+    /// [`ir::CLIENT_METHODS`] for lowering to keep operations off them; the two must agree.
+    #[test]
+    fn the_emitted_client_has_exactly_the_listed_own_methods() {
+        let spec = b"openapi: 3.0.3\ninfo: {title: T, version: '1'}\nservers: [{url: 'https://x.example'}]\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '204': {description: none}\n";
+        let options = Options { command: "test".into(), dependencies: Dependencies::Workspace };
+        let generated = generate(SpecFile { path: "t.yaml", contents: spec }, &Settings::for_crate("t"), &options)
+            .expect("the spec generates");
+        let client = generated.files.iter().find(|f| f.path == "src/client.rs").expect("client.rs is generated");
+        let file = syn::parse_file(&client.contents).expect("client.rs parses");
+        let mut own: Vec<String> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Impl(block)
+                    if block.trait_.is_none()
+                        && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) =>
+                {
+                    Some(block)
+                }
+                _ => None,
+            })
+            .flat_map(|block| &block.items)
+            .filter_map(|item| match item {
+                syn::ImplItem::Fn(function) => Some(function.sig.ident.to_string()),
+                _ => None,
+            })
+            .filter(|name| !["get_a", "get_a_with_response"].contains(&name.as_str()))
+            .collect();
+        own.sort();
+        let mut listed: Vec<String> = ir::CLIENT_METHODS.iter().map(|name| (*name).to_owned()).collect();
+        listed.sort();
+        assert_eq!(own, listed);
     }
 }

@@ -95,7 +95,7 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
     if api.operations.iter().any(|op| op.auth.is_some()) {
         runtime_imports.push(quote! { Auth });
     }
-    let streams = stream_kinds(api);
+    let streams = api.stream_kinds();
     if streams.bytes {
         runtime_imports.push(quote! { ByteStream });
     }
@@ -188,34 +188,6 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
 
         #servers
     }
-}
-
-/// Which kinds of streams an API's methods return.
-pub(crate) struct StreamKinds {
-    pub(crate) bytes: bool,
-    pub(crate) events: bool,
-    pub(crate) raw_events: bool,
-}
-
-pub(crate) fn stream_kinds(api: &Api) -> StreamKinds {
-    let mut kinds = StreamKinds { bytes: false, events: false, raw_events: false };
-    for operation in &api.operations {
-        let main = match &operation.success.kind {
-            ResponseKind::Events(data) => Some(data),
-            _ => None,
-        };
-        let extra = operation.success.stream.as_ref().map(|stream| &stream.kind);
-        kinds.bytes |= matches!(extra, Some(StreamKind::Bytes));
-        let extra = match extra {
-            Some(StreamKind::Events(data)) => Some(data),
-            _ => None,
-        };
-        for data in [main, extra].into_iter().flatten() {
-            kinds.events = true;
-            kinds.raw_events |= *data == EventData::Raw;
-        }
-    }
-    kinds
 }
 
 fn servers_module(api: &Api) -> Option<TokenStream> {

@@ -53,7 +53,7 @@ pub(crate) fn readme(api: &Api, settings: &Settings, header: &str, example_code:
             operation.http_method, operation.path
         ));
     }
-    let streams = crate::emit::client::stream_kinds(api);
+    let streams = api.stream_kinds();
     if streams.events || streams.bytes {
         out.push_str(
             "\nMethods that stream return an `EventStream` of typed events or a `ByteStream` of chunks, both \

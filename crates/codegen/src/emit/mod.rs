@@ -7,6 +7,7 @@ mod types;
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::Dependencies;
 use crate::ir::{Api, FloatKind, IntegerKind, Number, TypeRef};
 use crate::settings::Settings;
 
@@ -114,7 +115,7 @@ pub(crate) fn lib_module(api: &Api) -> TokenStream {
             pub mod types;
         }
     });
-    let streams = client::stream_kinds(api);
+    let streams = api.stream_kinds();
     let mut exports: Vec<&str> =
         vec!["ApiError", "ApiResponse", "Bytes", "ClientBuilder", "ConfigError", "DecodeError", "Error"];
     if streams.bytes {
@@ -143,25 +144,6 @@ pub(crate) fn lib_module(api: &Api) -> TokenStream {
         #[rustfmt::skip]
         pub use client_runtime::{#(#exports),*};
     }
-}
-
-/// How a generated crate names its dependencies.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Dependencies {
-    /// Inside this workspace: `workspace = true` everywhere.
-    Workspace,
-    /// A standalone crate: versions spelled out, the runtime by path, and an empty
-    /// `[workspace]` table so it builds wherever it is written.
-    Standalone {
-        /// The path of the `client-runtime` crate, as written into `Cargo.toml`.
-        runtime_path: String,
-    },
-    /// Like [`Dependencies::Standalone`], but a member of a workspace the caller writes around
-    /// it (so many generated crates can be compiled together).
-    Member {
-        /// The path of the `client-runtime` crate, as written into `Cargo.toml`.
-        runtime_path: String,
-    },
 }
 
 /// Every generated crate can turn on the runtime's request spans.

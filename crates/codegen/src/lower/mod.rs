@@ -271,7 +271,7 @@ impl Lowerer<'_> {
                 let id = operation.operation_id.clone().unwrap_or_else(|| format!("{http_method} {path}"));
                 if let Some(first) = operation_ids.insert(id.clone(), at.clone()) {
                     self.diagnostics.error(
-                        Location::Operation { operation: id.clone(), pointer: at.clone() },
+                        Location::operation(&id, at.as_str()),
                         format!("operationId `{id}` is used twice, here and at {first}; operationIds must be unique"),
                     );
                     continue;
@@ -285,7 +285,7 @@ impl Lowerer<'_> {
                 };
                 if let Some(other) = method_names.insert(method_name.clone(), id.clone()) {
                     self.diagnostics.error(
-                        Location::Operation { operation: id.clone(), pointer: at.clone() },
+                        Location::operation(&id, at.as_str()),
                         format!(
                             "method name `{method_name}` is derived for both `{other}` and `{id}`; set `operations.\"{id}\".method_name` in the provider settings"
                         ),
@@ -293,9 +293,8 @@ impl Lowerer<'_> {
                     continue;
                 }
                 let context = OperationContext { id, at, path, http_method, method_name };
-                if let Some(lowered) = self.lower_operation(&context, &item.parameters, operation) {
-                    operations.push((lowered, context.at));
-                }
+                let lowered = self.lower_operation(&context, &item.parameters, operation);
+                operations.push((lowered, context.at));
             }
         }
         self.check_method_names(&operations);
@@ -316,13 +315,15 @@ impl Lowerer<'_> {
     /// (`<name>_with_response`, `<name>_stream`) against other operations' methods and the
     /// client's own.
     fn check_method_names(&mut self, operations: &[(Operation, String)]) {
-        let mut owners: BTreeMap<String, String> =
-            CLIENT_METHODS.iter().map(|name| ((*name).to_owned(), "the client's own method".to_owned())).collect();
+        let mut owners: BTreeMap<String, String> = crate::ir::CLIENT_METHODS
+            .iter()
+            .map(|name| ((*name).to_owned(), "the client's own method".to_owned()))
+            .collect();
         for (operation, at) in operations {
             for name in operation.all_method_names() {
                 if let Some(other) = owners.insert(name.clone(), format!("operation `{}`", operation.id)) {
                     self.diagnostics.error(
-                        Location::Operation { operation: operation.id.clone(), pointer: at.clone() },
+                        Location::operation(&operation.id, at.as_str()),
                         format!(
                             "client method `{name}` would be defined for both {other} and operation `{}`; set `operations.\"{}\".method_name` in the provider settings",
                             operation.id, operation.id
@@ -333,21 +334,52 @@ impl Lowerer<'_> {
         }
     }
 
+    /// One operation: its parameters, body and responses, and the types they need.
     fn lower_operation(
         &mut self,
         context: &OperationContext<'_>,
         path_level_parameters: &[ReferenceOr<Parameter>],
         operation: &openapiv3::Operation,
-    ) -> Option<Operation> {
+    ) -> Operation {
         let type_base = naming::type_ident(&context.method_name);
         let mut auth = self.operation_auth(context, operation);
+        let parameters = self.merge_parameters(context, path_level_parameters, &operation.parameters);
+        let (path_params, params) = self.classify_parameters(context, &parameters, &type_base, &mut auth);
+        let params_type = self.define_params_type(context, &type_base, &params);
+        let body = operation.request_body.as_ref().and_then(|body| self.lower_body(body, context, &type_base));
+        let (mut success, errors) = self.lower_responses(&operation.responses, context, &type_base);
+        if let Some(stream) = success.stream.as_mut().filter(|s| matches!(s.kind, StreamKind::Events(_))) {
+            stream.flag = self.stream_flag(body.as_ref());
+        }
+        let errors_type = self.define_errors_type(context, &type_base, errors);
+        Operation {
+            id: context.id.clone(),
+            method_name: context.method_name.clone(),
+            http_method: context.http_method,
+            path: context.path.to_owned(),
+            docs: operation_docs(operation),
+            deprecated: operation.deprecated,
+            path_params,
+            params_type,
+            params,
+            body,
+            success,
+            errors_type,
+            auth,
+        }
+    }
 
-        // Operation-level parameters override path-level ones with the same name and location.
+    /// The parameters of the path item and the operation, resolved, where operation-level ones
+    /// override path-level ones with the same name and location; each with its pointer.
+    fn merge_parameters(
+        &mut self,
+        context: &OperationContext<'_>,
+        path_level_parameters: &[ReferenceOr<Parameter>],
+        operation_parameters: &[ReferenceOr<Parameter>],
+    ) -> Vec<(String, Parameter)> {
         let mut parameters: Vec<(String, Parameter)> = Vec::new();
-        let levels = [
-            (path_level_parameters, pointer("#/paths", &[context.path])),
-            (&operation.parameters[..], context.at.clone()),
-        ];
+        let levels =
+            [(path_level_parameters, pointer("#/paths", &[context.path])), (operation_parameters, context.at.clone())];
         for (level, base) in levels {
             for (index, parameter) in level.iter().enumerate() {
                 let at = pointer(&base, &["parameters", &index.to_string()]);
@@ -357,12 +389,24 @@ impl Lowerer<'_> {
                 parameters.push((at, parameter));
             }
         }
+        parameters
+    }
 
+    /// Sorts parameters into path parameters (method arguments) and query and header parameters
+    /// (fields of the params struct), with names unique in each; a header that carries the API
+    /// key becomes the operation's `auth` instead.
+    fn classify_parameters(
+        &mut self,
+        context: &OperationContext<'_>,
+        parameters: &[(String, Parameter)],
+        type_base: &str,
+        auth: &mut Option<AuthScheme>,
+    ) -> (Vec<Param>, Vec<Param>) {
         let mut path_params = Vec::new();
         let mut params = Vec::new();
         let mut taken_args: BTreeSet<String> = ["params", "body"].iter().map(|s| (*s).to_owned()).collect();
         let mut taken_fields = BTreeSet::new();
-        for (at, parameter) in &parameters {
+        for (at, parameter) in parameters {
             let data = parameter.parameter_data_ref();
             let location = match parameter {
                 Parameter::Path { .. } => ParamLocation::Path,
@@ -370,20 +414,20 @@ impl Lowerer<'_> {
                 Parameter::Header { .. } => {
                     let credential = self.settings.client.api_key_header_parameter.as_deref();
                     if credential.is_some_and(|name| name.eq_ignore_ascii_case(&data.name)) {
-                        auth = Some(AuthScheme::Header(data.name.clone()));
+                        *auth = Some(AuthScheme::Header(data.name.clone()));
                         continue;
                     }
                     ParamLocation::Header
                 }
                 Parameter::Cookie { .. } => {
                     self.diagnostics.error(
-                        Location::Operation { operation: context.id.clone(), pointer: at.clone() },
+                        context.location(at.as_str()),
                         format!("cookie parameter `{}` is not supported", data.name),
                     );
                     continue;
                 }
             };
-            let Some(mut param) = self.lower_parameter(data, location, context, &type_base, at) else { continue };
+            let Some(mut param) = self.lower_parameter(data, location, context, type_base, at) else { continue };
             if location == ParamLocation::Path {
                 param.rust_name = naming::unique(param.rust_name, &mut taken_args);
                 path_params.push(param);
@@ -393,68 +437,49 @@ impl Lowerer<'_> {
             }
         }
         self.reconcile_path_template(context, &mut path_params, &mut params);
+        (path_params, params)
+    }
 
-        let params_type = (!params.is_empty()).then(|| {
-            let name = naming::unique(format!("{type_base}Params"), &mut self.taken_type_names);
-            let docs = vec![format!(
-                "Query and header parameters of [`Client::{}`](crate::Client::{}).",
-                context.method_name,
-                naming::unraw(&context.method_name)
-            )];
-            self.define(
-                name.clone(),
-                docs,
-                &context.at,
-                TypeKind::Params(ParamsDef { method_name: context.method_name.clone(), params: params.clone() }),
-            );
-            name
-        });
+    /// The `<Operation>Params` struct, when the operation has query or header parameters.
+    fn define_params_type(
+        &mut self,
+        context: &OperationContext<'_>,
+        type_base: &str,
+        params: &[Param],
+    ) -> Option<String> {
+        if params.is_empty() {
+            return None;
+        }
+        let name = naming::unique(format!("{type_base}Params"), &mut self.taken_type_names);
+        let docs = vec![format!(
+            "Query and header parameters of [`Client::{}`](crate::Client::{}).",
+            context.method_name,
+            naming::unraw(&context.method_name)
+        )];
+        let def = ParamsDef { method_name: context.method_name.clone(), params: params.to_vec() };
+        self.define(name.clone(), docs, &context.at, TypeKind::Params(def));
+        Some(name)
+    }
 
-        let body = operation.request_body.as_ref().and_then(|body| self.lower_body(body, context, &type_base));
-        let (mut success, errors) = self.lower_responses(&operation.responses, context, &type_base);
-        if let Some(stream) = success.stream.as_mut().filter(|s| matches!(s.kind, StreamKind::Events(_))) {
-            stream.flag = self.stream_flag(body.as_ref());
+    /// The `<Operation>Error` enum, when the spec documents error responses.
+    fn define_errors_type(
+        &mut self,
+        context: &OperationContext<'_>,
+        type_base: &str,
+        errors: Vec<ErrorVariant>,
+    ) -> Option<String> {
+        if errors.is_empty() {
+            return None;
         }
-        let errors_type = (!errors.is_empty()).then(|| {
-            let name = naming::unique(format!("{type_base}Error"), &mut self.taken_type_names);
-            let docs = vec![format!(
-                "The error responses documented for [`Client::{}`](crate::Client::{}), one variant per status.",
-                context.method_name,
-                naming::unraw(&context.method_name)
-            )];
-            self.define(
-                name.clone(),
-                docs,
-                &context.at,
-                TypeKind::Errors(ErrorsDef { method_name: context.method_name.clone(), variants: errors }),
-            );
-            name
-        });
-
-        let mut docs = Vec::new();
-        if let Some(summary) = &operation.summary {
-            docs.extend(docs::paragraphs(summary));
-        }
-        if let Some(description) =
-            operation.description.as_ref().filter(|d| Some(d.trim()) != operation.summary.as_deref().map(str::trim))
-        {
-            docs.extend(docs::paragraphs(description));
-        }
-        Some(Operation {
-            id: context.id.clone(),
-            method_name: context.method_name.clone(),
-            http_method: context.http_method,
-            path: context.path.to_owned(),
-            docs,
-            deprecated: operation.deprecated,
-            path_params,
-            params_type,
-            params,
-            body,
-            success,
-            errors_type,
-            auth,
-        })
+        let name = naming::unique(format!("{type_base}Error"), &mut self.taken_type_names);
+        let docs = vec![format!(
+            "The error responses documented for [`Client::{}`](crate::Client::{}), one variant per status.",
+            context.method_name,
+            naming::unraw(&context.method_name)
+        )];
+        let def = ErrorsDef { method_name: context.method_name.clone(), variants: errors };
+        self.define(name.clone(), docs, &context.at, TypeKind::Errors(def));
+        Some(name)
     }
 
     fn resolve_parameter(
@@ -463,7 +488,7 @@ impl Lowerer<'_> {
         context: &OperationContext<'_>,
         at: &str,
     ) -> Option<Parameter> {
-        let location = Location::Operation { operation: context.id.clone(), pointer: at.to_owned() };
+        let location = context.location(at);
         self.resolve_component(parameter, "parameters", |c| &c.parameters, location)
     }
 
@@ -505,7 +530,7 @@ impl Lowerer<'_> {
     ) -> Option<Param> {
         let ParameterSchemaOrContent::Schema(schema) = &data.format else {
             self.diagnostics.error(
-                Location::Operation { operation: context.id.clone(), pointer: at.to_owned() },
+                context.location(at),
                 format!("parameter `{}` is described with `content`; only `schema` is supported", data.name),
             );
             return None;
@@ -524,7 +549,7 @@ impl Lowerer<'_> {
         let serialized = !plain && location == ParamLocation::Query;
         if !plain && !serialized {
             self.diagnostics.error(
-                Location::Operation { operation: context.id.clone(), pointer: schema_at },
+                context.location(schema_at),
                 format!("parameter `{}` has a type that cannot be sent in the {}; only scalars (and arrays of scalars in the query) are supported", data.name, location_label(location)),
             );
             return None;
@@ -560,7 +585,7 @@ impl Lowerer<'_> {
                 {
                     *bound = None;
                     self.diagnostics.warning(
-                        Location::Operation { operation: context.id.clone(), pointer: schema_at.clone() },
+                        context.location(schema_at.as_str()),
                         format!("the {which} {limit} does not fit the parameter's Rust type, so it is not checked"),
                     );
                 }
@@ -599,7 +624,7 @@ impl Lowerer<'_> {
             .skip(1)
             .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
             .collect();
-        let location = || Location::Operation { operation: context.id.clone(), pointer: context.at.clone() };
+        let location = || context.location(context.at.as_str());
         for placeholder in &placeholders {
             if path_params.iter().any(|p| &p.wire_name == placeholder) {
                 continue;
@@ -662,7 +687,7 @@ impl Lowerer<'_> {
         type_base: &str,
     ) -> Option<Body> {
         let at = pointer(&context.at, &["requestBody"]);
-        let location = Location::Operation { operation: context.id.clone(), pointer: at.clone() };
+        let location = context.location(at.as_str());
         let body = self.resolve_component(body, "requestBodies", |c| &c.request_bodies, location.clone())?;
         let (media_type, media) = preferred_media(&body.content)?;
         let name = format!("{type_base}Request");
@@ -717,10 +742,7 @@ impl Lowerer<'_> {
         }
         let mut entries: Vec<(StatusMatch, String, Response)> = Vec::new();
         for (status, key, response) in raw {
-            let location = Location::Operation {
-                operation: context.id.clone(),
-                pointer: pointer(&context.at, &["responses", &key]),
-            };
+            let location = context.location(pointer(&context.at, &["responses", &key]));
             if let Some(response) = self.resolve_component(response, "responses", |c| &c.responses, location) {
                 entries.push((status, key, response));
             }
@@ -843,7 +865,7 @@ impl Lowerer<'_> {
                 continue;
             }
             let at = pointer(&context.at, &["responses", key, "headers", wire_name]);
-            let location = Location::Operation { operation: context.id.clone(), pointer: at.clone() };
+            let location = context.location(at.as_str());
             let Some(header) = self.resolve_component(header, "headers", |c| &c.headers, location) else { continue };
             let ty = match &header.format {
                 ParameterSchemaOrContent::Schema(schema) => {
@@ -942,8 +964,7 @@ impl Lowerer<'_> {
         operation: &openapiv3::Operation,
     ) -> Option<AuthScheme> {
         let requirements = operation.security.as_ref().or(self.document.security.as_ref())?;
-        let location =
-            Location::Operation { operation: context.id.clone(), pointer: pointer(&context.at, &["security"]) };
+        let location = context.location(pointer(&context.at, &["security"]));
         let mut problems = Vec::new();
         for requirement in requirements.iter().filter(|r| !r.is_empty()) {
             if requirement.len() > 1 {
@@ -1123,8 +1144,10 @@ impl Lowerer<'_> {
     }
 
     /// A type that contains itself (directly, through `Option`, or through other types) would
-    /// have infinite size. Every field or variant on such a cycle is boxed; `Vec` and maps
-    /// already add indirection, so cycles through them need nothing.
+    /// have infinite size. One edge per cycle is boxed: going through the types in name order,
+    /// each field or variant whose target leads back to its own type is boxed, which breaks that
+    /// cycle for every type on it. `Vec` and maps already add indirection, so cycles through
+    /// them need nothing.
     fn box_recursive_types(&mut self) {
         let names: Vec<String> = self.types.keys().cloned().collect();
         for name in names {
@@ -1257,7 +1280,7 @@ impl Lowerer<'_> {
 
 /// A doc line for a type the spec did not document, from where its schema is.
 fn origin_doc(origin: &str, operations: &[Operation]) -> String {
-    let unescape = |token: &str| token.replace("~1", "/").replace("~0", "~");
+    let unescape = crate::diagnostics::unescape_pointer_token;
     let property = origin.rsplit_once("/properties/").map(|(_, rest)| unescape(rest.split('/').next().unwrap_or(rest)));
     let is_item = origin.ends_with("/items") || origin.contains("/items/");
     let what = match (&property, is_item) {
@@ -1291,9 +1314,6 @@ fn origin_doc(origin: &str, operations: &[Operation]) -> String {
     if what.is_empty() { format!("The type of {part} of {link}.") } else { format!("{what} in {part} of {link}.") }
 }
 
-/// The methods every generated client has besides its operations.
-const CLIENT_METHODS: &[&str] = &["new", "from_env", "builder", "base_url", "with_timeout"];
-
 /// What an operation is called and where it is, for naming and messages.
 struct OperationContext<'a> {
     id: String,
@@ -1301,6 +1321,27 @@ struct OperationContext<'a> {
     path: &'a str,
     http_method: HttpMethod,
     method_name: String,
+}
+
+impl OperationContext<'_> {
+    /// A place inside this operation, for diagnostics.
+    fn location(&self, pointer: impl Into<String>) -> Location {
+        Location::operation(&self.id, pointer)
+    }
+}
+
+/// An operation's docs: its summary, then its description unless that only repeats the summary.
+fn operation_docs(operation: &openapiv3::Operation) -> Vec<String> {
+    let mut docs = Vec::new();
+    if let Some(summary) = &operation.summary {
+        docs.extend(docs::paragraphs(summary));
+    }
+    if let Some(description) =
+        operation.description.as_ref().filter(|d| Some(d.trim()) != operation.summary.as_deref().map(str::trim))
+    {
+        docs.extend(docs::paragraphs(description));
+    }
+    docs
 }
 
 fn location_name(parameter: &Parameter) -> &'static str {

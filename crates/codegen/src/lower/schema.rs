@@ -92,7 +92,7 @@ impl Lowerer<'_> {
             self.diagnostics.error(Location::Pointer(at.to_owned()), message);
             return None;
         };
-        let name = name.replace("~1", "/").replace("~0", "~");
+        let name = crate::diagnostics::unescape_pointer_token(name);
         if self.component_names.contains_key(&name) {
             Some(name)
         } else {
@@ -334,17 +334,23 @@ impl Lowerer<'_> {
         }
         // Several members: merge their properties into one struct.
         let mut merged = MergedObject::default();
+        self.merge_all_of(members, at, &mut merged, "`allOf` with more than one member");
+        let ty = self.lower_object(&merged.properties, &merged.required, None, data, hint, at);
+        Lowered { ty, nullable: data.nullable }
+    }
+
+    /// Adds the properties of every `allOf` member of the schema at `at` to `merged`; a member
+    /// that is not an object is an error, `what` naming the construct in the message.
+    fn merge_all_of(&mut self, members: &[ReferenceOr<Schema>], at: &str, merged: &mut MergedObject, what: &str) {
         for (index, member) in members.iter().enumerate() {
             let member_at = pointer(at, &["allOf", &index.to_string()]);
-            if !self.collect_member(member, &member_at, &mut merged, 0) {
+            if !self.collect_member(member, &member_at, merged, 0) {
                 self.diagnostics.error(
                     Location::Pointer(member_at),
-                    "`allOf` with more than one member is supported only when every member is an object",
+                    format!("{what} is supported only when every member is an object"),
                 );
             }
         }
-        let ty = self.lower_object(&merged.properties, &merged.required, None, data, hint, at);
-        Lowered { ty, nullable: data.nullable }
     }
 
     /// Adds the properties of an object schema (or a reference to one), following nested
@@ -410,15 +416,7 @@ impl Lowerer<'_> {
                 // `properties` beside `allOf`: one struct with all of them.
                 let mut merged = MergedObject::default();
                 merged.add(&any.properties, &any.required);
-                for (index, member) in any.all_of.iter().enumerate() {
-                    let member_at = pointer(at, &["allOf", &index.to_string()]);
-                    if !self.collect_member(member, &member_at, &mut merged, 0) {
-                        self.diagnostics.error(
-                            Location::Pointer(member_at),
-                            "`allOf` beside `properties` is supported only when every member is an object",
-                        );
-                    }
-                }
+                self.merge_all_of(&any.all_of, at, &mut merged, "`allOf` beside `properties`");
                 self.lower_object(&merged.properties, &merged.required, None, data, hint, at)
             }
         } else if typ == Some("array") || any.items.is_some() {
