@@ -287,8 +287,11 @@ fn the_api_key_never_appears_in_client_debug_output() {
     assert!(debug.contains("[REDACTED]"), "{debug}");
     let builder = Client::builder().api_key(KEY);
     assert!(!format!("{builder:?}").contains(KEY));
-    let request = GenerateAuthTokenRequest { token_name: Some("name".into()) };
-    assert!(format!("{request:?}").contains("name"));
+    // A field that is not a secret stays readable. The value appears nowhere else in the Debug
+    // output (not in the type or field names), so this fails if it were redacted or dropped.
+    let request = GenerateAuthTokenRequest { token_name: Some("ci-label-6b1f".into()) };
+    let debug = format!("{request:?}");
+    assert!(debug.contains("ci-label-6b1f"), "{debug}");
 }
 
 #[tokio::test]
@@ -365,44 +368,47 @@ fn from_env_reads_the_provider_variables() {
     run_child("from_env_child_with_bad_url", &[("PERPLEXITY_API_KEY", KEY), ("PERPLEXITY_BASE_URL", "not a url")]);
 }
 
-fn in_child() -> bool {
-    std::env::var_os(CHILD_MARKER).is_some()
+/// Fails the test unless it runs as a child of [`from_env_reads_the_provider_variables`], whose
+/// environment it checks: run on its own (`--ignored`), it would otherwise pass having tested
+/// nothing.
+fn assert_in_child() {
+    assert!(
+        std::env::var_os(CHILD_MARKER).is_some(),
+        "this test checks an environment that only from_env_reads_the_provider_variables sets up; \
+         run that test instead of this one"
+    );
 }
 
 #[test]
 #[ignore = "run in a child process by from_env_reads_the_provider_variables"]
 fn from_env_child_with_key_and_url() {
-    if in_child() {
-        let client = Client::from_env().unwrap();
-        assert_eq!(client.base_url(), "http://127.0.0.1:9/v2");
-    }
+    assert_in_child();
+    let client = Client::from_env().unwrap();
+    assert_eq!(client.base_url(), "http://127.0.0.1:9/v2");
 }
 
 #[test]
 #[ignore = "run in a child process by from_env_reads_the_provider_variables"]
 fn from_env_child_with_key_only() {
-    if in_child() {
-        assert_eq!(Client::from_env().unwrap().base_url(), "https://api.perplexity.ai");
-    }
+    assert_in_child();
+    assert_eq!(Client::from_env().unwrap().base_url(), "https://api.perplexity.ai");
 }
 
 #[test]
 #[ignore = "run in a child process by from_env_reads_the_provider_variables"]
 fn from_env_child_without_key() {
-    if in_child() {
-        let error = Client::from_env().unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "environment variable PERPLEXITY_API_KEY is not set; it should hold your Perplexity API key"
-        );
-    }
+    assert_in_child();
+    let error = Client::from_env().unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "environment variable PERPLEXITY_API_KEY is not set; it should hold your Perplexity API key"
+    );
 }
 
 #[test]
 #[ignore = "run in a child process by from_env_reads_the_provider_variables"]
 fn from_env_child_with_bad_url() {
-    if in_child() {
-        let error = Client::from_env().unwrap_err();
-        assert!(error.to_string().starts_with("invalid base URL \"not a url\""), "{error}");
-    }
+    assert_in_child();
+    let error = Client::from_env().unwrap_err();
+    assert!(error.to_string().starts_with("invalid base URL \"not a url\""), "{error}");
 }
