@@ -3,39 +3,15 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::core::{ClientCore, Inner};
+use crate::core::{ClientCore, CoreConfig, FromClientCore};
+use crate::provider::ProviderInfo;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
-
-/// What a generated crate tells the runtime about its API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ProviderInfo {
-    /// The API's name for messages, such as `Simli`.
-    pub name: &'static str,
-    /// Sent as `User-Agent`: `<crate>/<version>`.
-    pub user_agent: &'static str,
-    /// The base URL used when none is configured; `None` when the spec names no server, so the
-    /// user must configure one.
-    pub default_base_url: Option<&'static str>,
-    /// The environment variable [`ClientBuilder::from_env`] reads the API key from.
-    pub api_key_env: &'static str,
-    /// The environment variable [`ClientBuilder::from_env`] reads an optional base URL from.
-    pub base_url_env: &'static str,
-    /// Whether any operation needs the API key. When none does, a client builds without one.
-    pub requires_api_key: bool,
-}
-
-/// Implemented by each generated `Client`, so one builder serves every API.
-pub trait FromClientCore {
-    /// Wraps the configured core.
-    fn from_client_core(core: ClientCore) -> Self;
-}
 
 /// Why a client could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -132,7 +108,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
 }
 
 /// The timeout of each attempt unless configured otherwise.
-pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl<C: FromClientCore> ClientBuilder<C> {
@@ -278,15 +254,15 @@ impl<C: FromClientCore> ClientBuilder<C> {
                 builder.build().map_err(ConfigError::HttpClient)?
             }
         };
-        let inner = Inner {
+        Ok(C::from_client_core(ClientCore::new(CoreConfig {
             http,
             base_url,
             api_key: self.api_key,
             default_headers: self.default_headers,
             retry: self.retry,
+            timeout: self.timeout,
             provider,
-        };
-        Ok(C::from_client_core(ClientCore::new(Arc::new(inner), self.timeout)))
+        })))
     }
 
     fn defer(&mut self, error: ConfigError) {
