@@ -2,6 +2,8 @@
 //! backoff, timeouts, decode failures, odd bodies, construction errors, and secrets that never
 //! show up in Debug output or error messages.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use client_runtime::{ConfigError, RetryPolicy};
@@ -47,18 +49,147 @@ async fn two_503s_then_success_takes_three_requests() {
     assert_eq!(request_count(&server).await, 3);
 }
 
+fn streaming_token_body() -> serde_json::Value {
+    json!({"token": "aai-minted-token-555", "expires_in_seconds": 60})
+}
+
+fn assemblyai(server: &MockServer, retry: RetryPolicy) -> assemblyai::Client {
+    assemblyai::Client::builder().api_key(KEY).base_url(server.uri()).retry_policy(retry).build().unwrap()
+}
+
 #[tokio::test]
-async fn every_retryable_status_is_retried() {
-    for status in [408, 409, 429, 500, 502, 504] {
+async fn a_post_is_retried_only_on_statuses_that_say_nothing_was_done() {
+    // Perplexity's POST mints a token, so a retry after a failure the server may have acted on
+    // could mint two.
+    for (status, retried) in
+        [(429, true), (503, true), (408, false), (409, false), (500, false), (502, false), (504, false)]
+    {
         let server = MockServer::start().await;
         Mock::given(method("POST")).respond_with(ResponseTemplate::new(status)).up_to_n_times(1).mount(&server).await;
         Mock::given(method("POST"))
             .respond_with(ResponseTemplate::new(200).set_body_json(token_body()))
             .mount(&server)
             .await;
-        client(&server, quick_retries(1)).generate_auth_token(None).await.unwrap_or_else(|e| panic!("{status}: {e}"));
+        let result = client(&server, quick_retries(2)).generate_auth_token(None).await;
+        if retried {
+            result.unwrap_or_else(|e| panic!("{status}: {e}"));
+            assert_eq!(request_count(&server).await, 2, "status {status} must be retried");
+        } else {
+            let error = result.expect_err("the first answer is final");
+            assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+            assert_eq!(request_count(&server).await, 1, "status {status} must not be retried");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_get_is_retried_on_every_retryable_status() {
+    for status in [408, 409, 429, 500, 502, 503, 504] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET")).respond_with(ResponseTemplate::new(status)).up_to_n_times(1).mount(&server).await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(streaming_token_body()))
+            .mount(&server)
+            .await;
+        let params = assemblyai::types::GenerateStreamingTokenParams::new(60);
+        assemblyai(&server, quick_retries(2))
+            .generate_streaming_token(&params)
+            .await
+            .unwrap_or_else(|e| panic!("{status}: {e}"));
         assert_eq!(request_count(&server).await, 2, "status {status}");
     }
+}
+
+#[tokio::test]
+async fn a_post_that_times_out_is_not_retried_and_a_get_is() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body()).set_delay(Duration::from_secs(3)))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(150))
+        .retry_policy(quick_retries(2))
+        .build()
+        .unwrap();
+    let error = client.generate_auth_token(None).await.unwrap_err();
+    assert!(matches!(error, Error::Timeout { attempts: 1, .. }), "{error:?}");
+    assert_eq!(request_count(&server).await, 1);
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(streaming_token_body()).set_delay(Duration::from_secs(3)),
+        )
+        .mount(&server)
+        .await;
+    let assemblyai = assemblyai::Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(150))
+        .retry_policy(quick_retries(2))
+        .build()
+        .unwrap();
+    let error = assemblyai.generate_streaming_token(&assemblyai::types::GenerateStreamingTokenParams::new(60)).await;
+    assert!(matches!(error, Err(assemblyai::Error::Timeout { attempts: 3, .. })), "{error:?}");
+    assert_eq!(request_count(&server).await, 3);
+}
+
+/// A server on 127.0.0.1 that reads each request in full and closes the connection without
+/// answering. Returns its URL and the number of requests it has read.
+async fn server_that_hangs_up() -> (String, Arc<AtomicUsize>) {
+    use tokio::io::AsyncReadExt as _;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&requests);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut received = Vec::new();
+            let mut buffer = [0u8; 4096];
+            // The head, then as many body bytes as it announces.
+            let complete = loop {
+                let Ok(read) = socket.read(&mut buffer).await else { break false };
+                if read == 0 {
+                    break false;
+                }
+                received.extend_from_slice(&buffer[..read]);
+                let text = String::from_utf8_lossy(&received);
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let length = text[..end]
+                        .lines()
+                        .find_map(|line| line.to_ascii_lowercase().strip_prefix("content-length:")?.trim().parse().ok())
+                        .unwrap_or(0usize);
+                    if received.len() >= end + 4 + length {
+                        break true;
+                    }
+                }
+            };
+            if complete {
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
+            drop(socket);
+        }
+    });
+    (url, requests)
+}
+
+#[tokio::test]
+async fn a_post_whose_connection_breaks_after_sending_is_not_retried_and_a_get_is() {
+    let (url, requests) = server_that_hangs_up().await;
+    let client = Client::builder().api_key(KEY).base_url(&url).retry_policy(quick_retries(2)).build().unwrap();
+    let error = client.generate_auth_token(None).await.unwrap_err();
+    assert!(matches!(error, Error::Transport { attempts: 1, .. }), "{error:?}");
+    assert_eq!(requests.load(Ordering::SeqCst), 1);
+
+    let (url, requests) = server_that_hangs_up().await;
+    let assemblyai =
+        assemblyai::Client::builder().api_key(KEY).base_url(&url).retry_policy(quick_retries(2)).build().unwrap();
+    let error = assemblyai.generate_streaming_token(&assemblyai::types::GenerateStreamingTokenParams::new(60)).await;
+    assert!(matches!(error, Err(assemblyai::Error::Transport { attempts: 3, .. })), "{error:?}");
+    assert_eq!(requests.load(Ordering::SeqCst), 3);
 }
 
 #[tokio::test]
@@ -114,7 +245,8 @@ async fn zero_retries_means_one_attempt() {
 
 #[tokio::test]
 async fn connection_errors_are_retried_and_reported_as_transport_errors() {
-    // A port that was just free: nothing listens there.
+    // A port that was just free: nothing listens there. Even a POST is retried, since a refused
+    // connection sent nothing.
     let address = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let client = Client::builder()
         .api_key(KEY)

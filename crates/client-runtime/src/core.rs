@@ -13,7 +13,7 @@ use crate::error::{ApiError, DecodeError, Error, ErrorBody, InvalidRequest, snip
 use crate::provider::ProviderInfo;
 use crate::request::{Auth, Body, Request};
 use crate::response::ApiResponse;
-use crate::retry::RetryPolicy;
+use crate::retry::{Replay, RetryPolicy};
 use crate::secret::Secret;
 use crate::stream::{ByteStream, EventStream, ServerEvent};
 
@@ -132,10 +132,10 @@ enum AttemptError {
 }
 
 impl AttemptError {
-    fn is_retryable(&self) -> bool {
+    fn is_retryable(&self, replay: Replay) -> bool {
         match self {
-            Self::Http(error) => is_retryable_transport(error),
-            Self::TimedOut => true,
+            Self::Http(error) => RetryPolicy::retries_transport_error(error, replay),
+            Self::TimedOut => RetryPolicy::retries_timeout(replay),
         }
     }
 }
@@ -246,6 +246,7 @@ impl ClientCore {
         }
         let url = self.url(&request)?;
         let headers = self.headers(&request)?;
+        let replay = Replay::of(&request.method, false);
         let max_attempts = self.inner.retry.retries().saturating_add(1);
         let mut attempt = 0;
         loop {
@@ -253,11 +254,11 @@ impl ClientCore {
             let outcome = self.attempt::<S>(&request, &url, &headers, attempt).await;
             let retry_headers = match &outcome {
                 Ok(Answer::Success(_)) => None,
-                Ok(Answer::Failure(failure)) if RetryPolicy::is_retryable_status(failure.status) => {
+                Ok(Answer::Failure(failure)) if RetryPolicy::retries_status(failure.status, replay) => {
                     Some(Some(&failure.headers))
                 }
                 Ok(Answer::Failure(_)) => None,
-                Err(error) if error.is_retryable() => Some(None),
+                Err(error) if error.is_retryable(replay) => Some(None),
                 Err(_) => None,
             };
             if let Some(headers) = retry_headers
@@ -402,10 +403,6 @@ impl ClientCore {
         }
         Ok(headers)
     }
-}
-
-fn is_retryable_transport(error: &reqwest::Error) -> bool {
-    error.is_timeout() || error.is_connect() || error.is_request() || error.is_body()
 }
 
 fn decode_success<T: DeserializeOwned, E>(status: StatusCode, body: &[u8]) -> Result<T, Error<E>> {
