@@ -210,3 +210,41 @@ fn unknown_settings_keys_are_rejected_with_their_line() {
     assert_eq!(diagnostic.file, "specs/x/provider.toml");
     assert!(matches!(diagnostic.location, Location::Line { line: 5, .. }), "{diagnostic}");
 }
+
+/// The generated `client.rs` of a one-operation spec under the given settings.
+fn generated_client(settings: &Settings) -> String {
+    let spec = format!(
+        "{VALID_HEAD}paths:\n  /charges:\n    post:\n      operationId: createCharge\n      responses:\n        '200': {{description: ok}}\n"
+    );
+    let generated =
+        codegen::generate(SpecFile { path: "x.yaml", contents: spec.as_bytes() }, settings, &options()).unwrap();
+    generated.files.into_iter().find(|f| f.path == "src/client.rs").expect("a client module").contents
+}
+
+#[test]
+fn the_idempotency_header_setting_reaches_the_provider_info() {
+    let settings = Settings::from_toml(
+        "specs/x/provider.toml",
+        "[package]\nname = \"x\"\n\n[client]\nidempotency_header = \"Idempotency-Key\"\n",
+    )
+    .unwrap();
+    assert_eq!(settings.client.idempotency_header.as_deref(), Some("Idempotency-Key"));
+    let client = generated_client(&settings);
+    assert!(client.contains("idempotency_header: Some(\"Idempotency-Key\"),"), "{client}");
+    let client = generated_client(&Settings::for_crate("x"));
+    assert!(client.contains("idempotency_header: None,"), "{client}");
+}
+
+#[test]
+fn an_idempotency_header_that_is_no_header_name_is_rejected_with_its_line() {
+    let error = Settings::from_toml(
+        "specs/x/provider.toml",
+        "[package]\nname = \"x\"\n\n[client]\nidempotency_header = \"Idempotency Key\"\n",
+    )
+    .unwrap_err();
+    let diagnostic = &error.diagnostics[0];
+    assert_eq!(diagnostic.file, "specs/x/provider.toml");
+    assert!(matches!(diagnostic.location, Location::Line { line: 5, .. }), "{diagnostic}");
+    assert!(diagnostic.message.contains("`idempotency_header`"), "{diagnostic}");
+    assert!(diagnostic.message.contains("\"Idempotency Key\""), "{diagnostic}");
+}

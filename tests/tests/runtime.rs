@@ -192,6 +192,114 @@ async fn a_post_whose_connection_breaks_after_sending_is_not_retried_and_a_get_i
     assert_eq!(requests.load(Ordering::SeqCst), 3);
 }
 
+/// An API whose settings name an idempotency header; no generated crate has one yet, so the
+/// client is the runtime's own, as a generated crate would build it.
+static KEYED: client_runtime::ProviderInfo = client_runtime::ProviderInfo {
+    name: "Keyed",
+    user_agent: "keyed/1.0",
+    default_base_url: None,
+    api_key_env: "KEYED_API_KEY",
+    base_url_env: "KEYED_BASE_URL",
+    requires_api_key: false,
+    idempotency_header: Some("Idempotency-Key"),
+};
+
+struct KeyedClient(client_runtime::ClientCore);
+
+impl client_runtime::FromClientCore for KeyedClient {
+    fn from_client_core(core: client_runtime::ClientCore) -> Self {
+        Self(core)
+    }
+}
+
+impl KeyedClient {
+    fn new(builder: client_runtime::ClientBuilder<Self>, server: &MockServer) -> Self {
+        builder.base_url(server.uri()).retry_policy(quick_retries(2)).build().unwrap()
+    }
+
+    async fn call(&self, method: client_runtime::Method) -> Result<serde_json::Value, Error> {
+        Ok(self.0.send(client_runtime::Request::new(method, "/charges")).await?.into_body())
+    }
+}
+
+/// The `Idempotency-Key` values of each request the server received, in order.
+async fn idempotency_keys(server: &MockServer) -> Vec<Vec<String>> {
+    let requests = server.received_requests().await.unwrap();
+    requests
+        .iter()
+        .map(|request| {
+            let values = request.headers.get_all("idempotency-key").iter();
+            values.map(|value| value.to_str().unwrap().to_owned()).collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn with_an_idempotency_header_a_post_is_retried_with_one_key_per_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).up_to_n_times(2).mount(&server).await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_json(json!({}))).mount(&server).await;
+    let client = KeyedClient::new(client_runtime::ClientBuilder::new(&KEYED), &server);
+    client.call(client_runtime::Method::POST).await.unwrap();
+    client.call(client_runtime::Method::POST).await.unwrap();
+
+    let keys = idempotency_keys(&server).await;
+    assert_eq!(keys.len(), 4, "two 500s and a success, then one more call: {keys:?}");
+    assert!(keys.iter().all(|values| values.len() == 1), "one key per request: {keys:?}");
+    let (first, second) = (&keys[0][0], &keys[3][0]);
+    assert_eq!(first.len(), 36, "a hyphenated UUID: {first}");
+    assert!(keys[..3].iter().all(|values| &values[0] == first), "every attempt of a call sends its key: {keys:?}");
+    assert_ne!(first, second, "each call has its own key");
+}
+
+#[tokio::test]
+async fn with_an_idempotency_header_a_post_that_times_out_is_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})).set_delay(Duration::from_secs(3)))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_json(json!({}))).mount(&server).await;
+    let builder = client_runtime::ClientBuilder::new(&KEYED).timeout(Duration::from_millis(150));
+    KeyedClient::new(builder, &server).call(client_runtime::Method::POST).await.unwrap();
+    let keys = idempotency_keys(&server).await;
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert_eq!(keys[0], keys[1]);
+}
+
+#[tokio::test]
+async fn an_idempotency_key_the_caller_set_is_kept() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).up_to_n_times(1).mount(&server).await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_json(json!({}))).mount(&server).await;
+    let builder = client_runtime::ClientBuilder::new(&KEYED).default_header("Idempotency-Key", "caller-key-1");
+    KeyedClient::new(builder, &server).call(client_runtime::Method::POST).await.unwrap();
+    let keys = idempotency_keys(&server).await;
+    assert_eq!(keys, [["caller-key-1"], ["caller-key-1"]], "kept, alone, and retried with");
+}
+
+#[tokio::test]
+async fn a_get_carries_no_idempotency_key_and_is_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(500)).up_to_n_times(1).mount(&server).await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!({}))).mount(&server).await;
+    let client = KeyedClient::new(client_runtime::ClientBuilder::new(&KEYED), &server);
+    client.call(client_runtime::Method::GET).await.unwrap();
+    assert_eq!(idempotency_keys(&server).await, [Vec::<String>::new(), Vec::new()]);
+}
+
+#[tokio::test]
+async fn without_an_idempotency_header_a_post_carries_no_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body()))
+        .mount(&server)
+        .await;
+    client(&server, RetryPolicy::none()).generate_auth_token(None).await.unwrap();
+    assert_eq!(idempotency_keys(&server).await, [Vec::<String>::new()]);
+}
+
 #[tokio::test]
 async fn retry_after_in_seconds_is_honoured() {
     let server = MockServer::start().await;

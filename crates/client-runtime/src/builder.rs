@@ -73,6 +73,15 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// The provider's idempotency header is not a valid header name (a hand-written
+    /// [`ProviderInfo`]; generated crates are checked when they are generated).
+    #[error("the {provider} idempotency header {name:?} is not a valid header name")]
+    InvalidIdempotencyHeader {
+        /// The header name as given.
+        name: &'static str,
+        /// The API it is for.
+        provider: &'static str,
+    },
     /// reqwest could not build its client (for example, no TLS roots could be loaded).
     #[error("could not build the HTTP client: {0}")]
     HttpClient(#[source] reqwest::Error),
@@ -244,6 +253,13 @@ impl<C: FromClientCore> ClientBuilder<C> {
             return Err(ConfigError::MissingBaseUrl { var: provider.base_url_env, provider: provider.name });
         };
         let base_url = parse_base_url(base_url)?;
+        let idempotency_header = provider
+            .idempotency_header
+            .map(|name| {
+                HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| ConfigError::InvalidIdempotencyHeader { name, provider: provider.name })
+            })
+            .transpose()?;
         let http = match self.http_client {
             Some(client) => client,
             None => {
@@ -260,6 +276,7 @@ impl<C: FromClientCore> ClientBuilder<C> {
             api_key: self.api_key,
             default_headers: self.default_headers,
             retry: self.retry,
+            idempotency_header,
             timeout: self.timeout,
             provider,
         })))
@@ -317,5 +334,34 @@ mod tests {
         assert!(parse_base_url("ftp://x").is_err());
         assert!(parse_base_url("not a url").is_err());
         assert!(parse_base_url("https://x/?q=1").is_err());
+    }
+
+    #[derive(Debug)]
+    struct Core(#[allow(dead_code)] ClientCore);
+
+    impl FromClientCore for Core {
+        fn from_client_core(core: ClientCore) -> Self {
+            Self(core)
+        }
+    }
+
+    fn provider(idempotency_header: Option<&'static str>) -> &'static ProviderInfo {
+        Box::leak(Box::new(ProviderInfo {
+            name: "Test",
+            user_agent: "test/1.0",
+            default_base_url: Some("https://api.test.example"),
+            api_key_env: "TEST_API_KEY",
+            base_url_env: "TEST_BASE_URL",
+            requires_api_key: false,
+            idempotency_header,
+        }))
+    }
+
+    #[test]
+    fn the_idempotency_header_must_be_a_header_name() {
+        ClientBuilder::<Core>::new(provider(Some("Idempotency-Key"))).build().unwrap();
+        let error = ClientBuilder::<Core>::new(provider(Some("Idempotency Key"))).build().unwrap_err();
+        assert!(matches!(error, ConfigError::InvalidIdempotencyHeader { name: "Idempotency Key", .. }), "{error:?}");
+        assert_eq!(error.to_string(), "the Test idempotency header \"Idempotency Key\" is not a valid header name");
     }
 }

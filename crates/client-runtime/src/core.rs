@@ -5,15 +5,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
-use reqwest::{StatusCode, Url};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, DecodeError, Error, ErrorBody, InvalidRequest, snippet};
 use crate::provider::ProviderInfo;
 use crate::request::{Auth, Body, Request};
 use crate::response::ApiResponse;
-use crate::retry::{Replay, RetryPolicy};
+use crate::retry::{self, Replay, RetryPolicy};
 use crate::secret::Secret;
 use crate::stream::{ByteStream, EventStream, ServerEvent};
 
@@ -38,6 +38,8 @@ pub(crate) struct CoreConfig {
     pub(crate) api_key: Option<Secret>,
     pub(crate) default_headers: HeaderMap,
     pub(crate) retry: RetryPolicy,
+    /// Where each call that is not idempotent carries a fresh idempotency key.
+    pub(crate) idempotency_header: Option<HeaderName>,
     /// The timeout of each attempt.
     pub(crate) timeout: Duration,
     pub(crate) provider: &'static ProviderInfo,
@@ -51,6 +53,7 @@ struct Inner {
     api_key: Option<Secret>,
     default_headers: HeaderMap,
     retry: RetryPolicy,
+    idempotency_header: Option<HeaderName>,
     provider: &'static ProviderInfo,
 }
 
@@ -63,6 +66,7 @@ impl fmt::Debug for ClientCore {
             .field("api_key", &self.inner.api_key.as_ref().map(|_| "[REDACTED]"))
             .field("timeout", &self.timeout)
             .field("retry", &self.inner.retry)
+            .field("idempotency_header", &self.inner.idempotency_header)
             .field("default_headers", &self.inner.default_headers.keys().collect::<Vec<_>>())
             .finish()
     }
@@ -143,8 +147,9 @@ impl AttemptError {
 impl ClientCore {
     /// The one constructor: [`crate::ClientBuilder::build`] checks the parts and calls it.
     pub(crate) fn new(config: CoreConfig) -> Self {
-        let CoreConfig { http, base_url, api_key, default_headers, retry, timeout, provider } = config;
-        let inner = Inner { http, base_url, api_key, default_headers, retry, provider };
+        let CoreConfig { http, base_url, api_key, default_headers, retry, idempotency_header, timeout, provider } =
+            config;
+        let inner = Inner { http, base_url, api_key, default_headers, retry, idempotency_header, provider };
         Self { inner: Arc::new(inner), timeout }
     }
 
@@ -245,8 +250,9 @@ impl ClientCore {
             return Err(Error::InvalidRequest(error));
         }
         let url = self.url(&request)?;
-        let headers = self.headers(&request)?;
-        let replay = Replay::of(&request.method, false);
+        let mut headers = self.headers(&request)?;
+        let keyed = self.add_idempotency_key(&request.method, &mut headers)?;
+        let replay = Replay::of(&request.method, keyed);
         let max_attempts = self.inner.retry.retries().saturating_add(1);
         let mut attempt = 0;
         loop {
@@ -344,6 +350,23 @@ impl ClientCore {
         }
         #[cfg(not(feature = "tracing"))]
         send.await
+    }
+
+    /// Gives a call whose method is not idempotent a fresh idempotency key, when the API has an
+    /// idempotency header and the caller set none; every attempt of the call sends the same
+    /// headers, so the same key. Returns whether the call carries a key.
+    fn add_idempotency_key<E>(&self, method: &Method, headers: &mut HeaderMap) -> Result<bool, Error<E>> {
+        let Some(name) = &self.inner.idempotency_header else { return Ok(false) };
+        if retry::is_idempotent(method) {
+            return Ok(false);
+        }
+        if !headers.contains_key(name) {
+            let key = uuid::Uuid::new_v4().hyphenated().to_string();
+            let value = HeaderValue::from_str(&key)
+                .map_err(|_| InvalidRequest::new("a generated idempotency key is not a valid header value"))?;
+            headers.insert(name.clone(), value);
+        }
+        Ok(true)
     }
 
     fn url<E>(&self, request: &Request) -> Result<Url, Error<E>> {
@@ -462,6 +485,7 @@ mod tests {
         api_key_env: "TEST_API_KEY",
         base_url_env: "TEST_BASE_URL",
         requires_api_key: true,
+        idempotency_header: None,
     };
 
     fn core() -> ClientCore {

@@ -18,4 +18,8 @@ pub struct ProviderInfo {
     pub base_url_env: &'static str,
     /// Whether any operation needs the API key. When none does, a client builds without one.
     pub requires_api_key: bool,
+    /// The header the API reads an idempotency key from (such as `Idempotency-Key`), when it
+    /// has one. Each call whose method is not idempotent then carries a fresh key in it, and is
+    /// retried as fully as a GET: see [`crate::RetryPolicy`].
+    pub idempotency_header: Option<&'static str>,
 }

@@ -12,7 +12,7 @@ use reqwest::{Method, StatusCode};
 /// A request that is safe to send twice is retried after a connection error, a timeout, a
 /// connection that broke while the request or response was under way, and the statuses 408,
 /// 409, 429 and 5xx. Safe to send twice are the methods HTTP defines as idempotent (GET, HEAD,
-/// PUT, DELETE, OPTIONS and TRACE).
+/// PUT, DELETE, OPTIONS and TRACE), and requests that carry an idempotency key (below).
 ///
 /// Any other request (POST, PATCH, ...) might act twice if sent twice: mint two tokens, or
 /// charge twice. It is retried only when the server cannot have acted on it: the connection
@@ -22,6 +22,15 @@ use reqwest::{Method, StatusCode};
 /// final for it, since the server may have acted.
 ///
 /// Every other status is final.
+///
+/// # Idempotency keys
+///
+/// When the API has an idempotency header (named by [`crate::ProviderInfo::idempotency_header`],
+/// which a generated crate takes from its provider settings), each call with a method that is
+/// not idempotent carries a fresh random key (a UUID v4) in that header, the same key on each of
+/// its retries, so the server acts on the call at most once; such calls are retried like
+/// idempotent ones. A value the caller set for that header (a default header, or a header
+/// parameter) is sent as it is, never replaced, and the call is retried like idempotent ones too.
 ///
 /// # Waits
 ///
@@ -148,11 +157,16 @@ impl Replay {
     /// How a request with this method may be replayed, given whether it carries an idempotency
     /// key.
     pub(crate) fn of(method: &Method, has_idempotency_key: bool) -> Self {
-        // The idempotent methods of RFC 9110, section 9.2.2, listed rather than taken from
-        // `Method::is_idempotent`, which counts methods defined since (such as QUERY).
-        let idempotent = [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS, Method::TRACE];
-        if has_idempotency_key || idempotent.contains(method) { Self::Safe } else { Self::IfUnprocessed }
+        if has_idempotency_key || is_idempotent(method) { Self::Safe } else { Self::IfUnprocessed }
     }
+}
+
+/// Whether sending a request with this method twice has the effect of sending it once: GET,
+/// HEAD, PUT, DELETE, OPTIONS and TRACE, the idempotent methods of RFC 9110, section 9.2.2. They
+/// are listed rather than taken from `Method::is_idempotent`, which counts methods defined
+/// since (such as QUERY).
+pub(crate) fn is_idempotent(method: &Method) -> bool {
+    [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS, Method::TRACE].contains(method)
 }
 
 /// Parses `Retry-After` as delay-seconds or as an HTTP date.
