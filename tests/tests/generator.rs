@@ -211,14 +211,14 @@ fn unknown_settings_keys_are_rejected_with_their_line() {
     assert!(matches!(diagnostic.location, Location::Line { line: 5, .. }), "{diagnostic}");
 }
 
-/// The generated `client.rs` of a one-operation spec under the given settings.
-fn generated_client(settings: &Settings) -> String {
+/// A generated file of a one-operation spec (a POST) under the given settings.
+fn generated_file(settings: &Settings, path: &str) -> String {
     let spec = format!(
         "{VALID_HEAD}paths:\n  /charges:\n    post:\n      operationId: createCharge\n      responses:\n        '200': {{description: ok}}\n"
     );
     let generated =
         codegen::generate(SpecFile { path: "x.yaml", contents: spec.as_bytes() }, settings, &options()).unwrap();
-    generated.files.into_iter().find(|f| f.path == "src/client.rs").expect("a client module").contents
+    generated.files.into_iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no {path}")).contents
 }
 
 #[test]
@@ -229,10 +229,15 @@ fn the_idempotency_header_setting_reaches_the_provider_info() {
     )
     .unwrap();
     assert_eq!(settings.client.idempotency_header.as_deref(), Some("Idempotency-Key"));
-    let client = generated_client(&settings);
+    let client = generated_file(&settings, "src/client.rs");
     assert!(client.contains("idempotency_header: Some(\"Idempotency-Key\"),"), "{client}");
-    let client = generated_client(&Settings::for_crate("x"));
+    let readme = generated_file(&settings, "README.md");
+    assert!(readme.contains("carries a fresh key in the `Idempotency-Key` header"), "{readme}");
+
+    let client = generated_file(&Settings::for_crate("x"), "src/client.rs");
     assert!(client.contains("idempotency_header: None,"), "{client}");
+    let readme = generated_file(&Settings::for_crate("x"), "README.md");
+    assert!(readme.contains("retried only when the API cannot have acted on it"), "{readme}");
 }
 
 #[test]

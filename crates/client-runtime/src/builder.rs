@@ -88,6 +88,10 @@ pub enum ConfigError {
 }
 
 /// Configures and builds a generated client: `simli::Client::builder().api_key(key).build()?`.
+///
+/// The defaults: the provider's default base URL, a timeout of 60 s per attempt, a connect
+/// timeout of 10 s, no read timeout, no extra headers, and [`RetryPolicy::default`] (whose
+/// documentation says which failures are retried).
 pub struct ClientBuilder<C> {
     provider: &'static ProviderInfo,
     api_key: Option<Secret>,
@@ -116,13 +120,13 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     }
 }
 
+// The defaults are stated once, in the docs of `ClientBuilder`; change them together.
 /// The timeout of each attempt unless configured otherwise.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl<C: FromClientCore> ClientBuilder<C> {
-    /// A builder with the provider's defaults: its default base URL, a 60 s timeout per attempt
-    /// and [`RetryPolicy::default`].
+    /// A builder with the defaults listed on [`ClientBuilder`].
     pub fn new(provider: &'static ProviderInfo) -> Self {
         Self {
             provider,
