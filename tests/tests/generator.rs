@@ -318,3 +318,46 @@ fn schemas_named_like_prelude_types_are_renamed_with_a_warning() {
     }
     assert!(types.contains("pub struct OptionSchema {"), "{types}");
 }
+
+/// A generated file of a one-operation spec (a POST) under the given settings.
+fn generated_file(settings: &Settings, path: &str) -> String {
+    let spec = format!(
+        "{VALID_HEAD}paths:\n  /charges:\n    post:\n      operationId: createCharge\n      responses:\n        '200': {{description: ok}}\n"
+    );
+    let generated =
+        codegen::generate(SpecFile { path: "x.yaml", contents: spec.as_bytes() }, settings, &options()).unwrap();
+    generated.files.into_iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no {path}")).contents
+}
+
+#[test]
+fn the_idempotency_header_setting_reaches_the_provider_info() {
+    let settings = Settings::from_toml(
+        "specs/x/provider.toml",
+        "[package]\nname = \"x\"\n\n[client]\nidempotency_header = \"Idempotency-Key\"\n",
+    )
+    .unwrap();
+    assert_eq!(settings.client.idempotency_header.as_deref(), Some("Idempotency-Key"));
+    let client = generated_file(&settings, "src/client.rs");
+    assert!(client.contains("idempotency_header: Some(\"Idempotency-Key\"),"), "{client}");
+    let readme = generated_file(&settings, "README.md");
+    assert!(readme.contains("carries a fresh key in the `Idempotency-Key` header"), "{readme}");
+
+    let client = generated_file(&Settings::for_crate("x"), "src/client.rs");
+    assert!(client.contains("idempotency_header: None,"), "{client}");
+    let readme = generated_file(&Settings::for_crate("x"), "README.md");
+    assert!(readme.contains("retried only when the API cannot have acted on it"), "{readme}");
+}
+
+#[test]
+fn an_idempotency_header_that_is_no_header_name_is_rejected_with_its_line() {
+    let error = Settings::from_toml(
+        "specs/x/provider.toml",
+        "[package]\nname = \"x\"\n\n[client]\nidempotency_header = \"Idempotency Key\"\n",
+    )
+    .unwrap_err();
+    let diagnostic = &error.diagnostics[0];
+    assert_eq!(diagnostic.file, "specs/x/provider.toml");
+    assert!(matches!(diagnostic.location, Location::Line { line: 5, .. }), "{diagnostic}");
+    assert!(diagnostic.message.contains("`idempotency_header`"), "{diagnostic}");
+    assert!(diagnostic.message.contains("\"Idempotency Key\""), "{diagnostic}");
+}

@@ -2,6 +2,8 @@
 //! backoff, timeouts, decode failures, odd bodies, construction errors, and secrets that never
 //! show up in Debug output or error messages.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use client_runtime::{ConfigError, RetryPolicy};
@@ -47,18 +49,255 @@ async fn two_503s_then_success_takes_three_requests() {
     assert_eq!(request_count(&server).await, 3);
 }
 
+fn streaming_token_body() -> serde_json::Value {
+    json!({"token": "aai-minted-token-555", "expires_in_seconds": 60})
+}
+
+fn assemblyai(server: &MockServer, retry: RetryPolicy) -> assemblyai::Client {
+    assemblyai::Client::builder().api_key(KEY).base_url(server.uri()).retry_policy(retry).build().unwrap()
+}
+
 #[tokio::test]
-async fn every_retryable_status_is_retried() {
-    for status in [408, 409, 429, 500, 502, 504] {
+async fn a_post_is_retried_only_on_statuses_that_say_nothing_was_done() {
+    // Perplexity's POST mints a token, so a retry after a failure the server may have acted on
+    // could mint two.
+    for (status, retried) in
+        [(429, true), (503, true), (408, false), (409, false), (500, false), (502, false), (504, false)]
+    {
         let server = MockServer::start().await;
         Mock::given(method("POST")).respond_with(ResponseTemplate::new(status)).up_to_n_times(1).mount(&server).await;
         Mock::given(method("POST"))
             .respond_with(ResponseTemplate::new(200).set_body_json(token_body()))
             .mount(&server)
             .await;
-        client(&server, quick_retries(1)).generate_auth_token(None).await.unwrap_or_else(|e| panic!("{status}: {e}"));
+        let result = client(&server, quick_retries(2)).generate_auth_token(None).await;
+        if retried {
+            result.unwrap_or_else(|e| panic!("{status}: {e}"));
+            assert_eq!(request_count(&server).await, 2, "status {status} must be retried");
+        } else {
+            let error = result.expect_err("the first answer is final");
+            assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+            assert_eq!(request_count(&server).await, 1, "status {status} must not be retried");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_get_is_retried_on_every_retryable_status() {
+    for status in [408, 409, 429, 500, 502, 503, 504] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET")).respond_with(ResponseTemplate::new(status)).up_to_n_times(1).mount(&server).await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(streaming_token_body()))
+            .mount(&server)
+            .await;
+        let params = assemblyai::types::GenerateStreamingTokenParams::new(60);
+        assemblyai(&server, quick_retries(2))
+            .generate_streaming_token(&params)
+            .await
+            .unwrap_or_else(|e| panic!("{status}: {e}"));
         assert_eq!(request_count(&server).await, 2, "status {status}");
     }
+}
+
+#[tokio::test]
+async fn a_post_that_times_out_is_not_retried_and_a_get_is() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body()).set_delay(Duration::from_secs(3)))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(150))
+        .retry_policy(quick_retries(2))
+        .build()
+        .unwrap();
+    let error = client.generate_auth_token(None).await.unwrap_err();
+    assert!(matches!(error, Error::Timeout { attempts: 1, .. }), "{error:?}");
+    assert_eq!(request_count(&server).await, 1);
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(streaming_token_body()).set_delay(Duration::from_secs(3)),
+        )
+        .mount(&server)
+        .await;
+    let assemblyai = assemblyai::Client::builder()
+        .api_key(KEY)
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(150))
+        .retry_policy(quick_retries(2))
+        .build()
+        .unwrap();
+    let error = assemblyai.generate_streaming_token(&assemblyai::types::GenerateStreamingTokenParams::new(60)).await;
+    assert!(matches!(error, Err(assemblyai::Error::Timeout { attempts: 3, .. })), "{error:?}");
+    assert_eq!(request_count(&server).await, 3);
+}
+
+/// A server on 127.0.0.1 that reads each request in full and closes the connection without
+/// answering. Returns its URL and the number of requests it has read.
+async fn server_that_hangs_up() -> (String, Arc<AtomicUsize>) {
+    use tokio::io::AsyncReadExt as _;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&requests);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut received = Vec::new();
+            let mut buffer = [0u8; 4096];
+            // The head, then as many body bytes as it announces.
+            let complete = loop {
+                let Ok(read) = socket.read(&mut buffer).await else { break false };
+                if read == 0 {
+                    break false;
+                }
+                received.extend_from_slice(&buffer[..read]);
+                let text = String::from_utf8_lossy(&received);
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let length = text[..end]
+                        .lines()
+                        .find_map(|line| line.to_ascii_lowercase().strip_prefix("content-length:")?.trim().parse().ok())
+                        .unwrap_or(0usize);
+                    if received.len() >= end + 4 + length {
+                        break true;
+                    }
+                }
+            };
+            if complete {
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
+            drop(socket);
+        }
+    });
+    (url, requests)
+}
+
+#[tokio::test]
+async fn a_post_whose_connection_breaks_after_sending_is_not_retried_and_a_get_is() {
+    let (url, requests) = server_that_hangs_up().await;
+    let client = Client::builder().api_key(KEY).base_url(&url).retry_policy(quick_retries(2)).build().unwrap();
+    let error = client.generate_auth_token(None).await.unwrap_err();
+    assert!(matches!(error, Error::Transport { attempts: 1, .. }), "{error:?}");
+    assert_eq!(requests.load(Ordering::SeqCst), 1);
+
+    let (url, requests) = server_that_hangs_up().await;
+    let assemblyai =
+        assemblyai::Client::builder().api_key(KEY).base_url(&url).retry_policy(quick_retries(2)).build().unwrap();
+    let error = assemblyai.generate_streaming_token(&assemblyai::types::GenerateStreamingTokenParams::new(60)).await;
+    assert!(matches!(error, Err(assemblyai::Error::Transport { attempts: 3, .. })), "{error:?}");
+    assert_eq!(requests.load(Ordering::SeqCst), 3);
+}
+
+/// An API whose settings name an idempotency header; no generated crate has one yet, so the
+/// client is the runtime's own, as a generated crate would build it.
+static KEYED: client_runtime::ProviderInfo = client_runtime::ProviderInfo {
+    name: "Keyed",
+    user_agent: "keyed/1.0",
+    default_base_url: None,
+    api_key_env: "KEYED_API_KEY",
+    base_url_env: "KEYED_BASE_URL",
+    requires_api_key: false,
+    idempotency_header: Some("Idempotency-Key"),
+};
+
+struct KeyedClient(client_runtime::ClientCore);
+
+impl client_runtime::FromClientCore for KeyedClient {
+    fn from_client_core(core: client_runtime::ClientCore) -> Self {
+        Self(core)
+    }
+}
+
+impl KeyedClient {
+    fn new(builder: client_runtime::ClientBuilder<Self>, server: &MockServer) -> Self {
+        builder.base_url(server.uri()).retry_policy(quick_retries(2)).build().unwrap()
+    }
+
+    async fn call(&self, method: client_runtime::Method) -> Result<serde_json::Value, Error> {
+        Ok(self.0.send(client_runtime::Request::new(method, "/charges")).await?.into_body())
+    }
+}
+
+/// The `Idempotency-Key` values of each request the server received, in order.
+async fn idempotency_keys(server: &MockServer) -> Vec<Vec<String>> {
+    let requests = server.received_requests().await.unwrap();
+    requests
+        .iter()
+        .map(|request| {
+            let values = request.headers.get_all("idempotency-key").iter();
+            values.map(|value| value.to_str().unwrap().to_owned()).collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn with_an_idempotency_header_a_post_is_retried_with_one_key_per_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).up_to_n_times(2).mount(&server).await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_json(json!({}))).mount(&server).await;
+    let client = KeyedClient::new(client_runtime::ClientBuilder::new(&KEYED), &server);
+    client.call(client_runtime::Method::POST).await.unwrap();
+    client.call(client_runtime::Method::POST).await.unwrap();
+
+    let keys = idempotency_keys(&server).await;
+    assert_eq!(keys.len(), 4, "two 500s and a success, then one more call: {keys:?}");
+    assert!(keys.iter().all(|values| values.len() == 1), "one key per request: {keys:?}");
+    let (first, second) = (&keys[0][0], &keys[3][0]);
+    assert_eq!(first.len(), 36, "a hyphenated UUID: {first}");
+    assert!(keys[..3].iter().all(|values| &values[0] == first), "every attempt of a call sends its key: {keys:?}");
+    assert_ne!(first, second, "each call has its own key");
+}
+
+#[tokio::test]
+async fn with_an_idempotency_header_a_post_that_times_out_is_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})).set_delay(Duration::from_secs(3)))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_json(json!({}))).mount(&server).await;
+    let builder = client_runtime::ClientBuilder::new(&KEYED).timeout(Duration::from_millis(150));
+    KeyedClient::new(builder, &server).call(client_runtime::Method::POST).await.unwrap();
+    let keys = idempotency_keys(&server).await;
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert_eq!(keys[0], keys[1]);
+}
+
+#[tokio::test]
+async fn an_idempotency_key_the_caller_set_is_kept() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).up_to_n_times(1).mount(&server).await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_json(json!({}))).mount(&server).await;
+    let builder = client_runtime::ClientBuilder::new(&KEYED).default_header("Idempotency-Key", "caller-key-1");
+    KeyedClient::new(builder, &server).call(client_runtime::Method::POST).await.unwrap();
+    let keys = idempotency_keys(&server).await;
+    assert_eq!(keys, [["caller-key-1"], ["caller-key-1"]], "kept, alone, and retried with");
+}
+
+#[tokio::test]
+async fn a_get_carries_no_idempotency_key_and_is_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(500)).up_to_n_times(1).mount(&server).await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!({}))).mount(&server).await;
+    let client = KeyedClient::new(client_runtime::ClientBuilder::new(&KEYED), &server);
+    client.call(client_runtime::Method::GET).await.unwrap();
+    assert_eq!(idempotency_keys(&server).await, [Vec::<String>::new(), Vec::new()]);
+}
+
+#[tokio::test]
+async fn without_an_idempotency_header_a_post_carries_no_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body()))
+        .mount(&server)
+        .await;
+    client(&server, RetryPolicy::none()).generate_auth_token(None).await.unwrap();
+    assert_eq!(idempotency_keys(&server).await, [Vec::<String>::new()]);
 }
 
 #[tokio::test]
@@ -114,7 +353,8 @@ async fn zero_retries_means_one_attempt() {
 
 #[tokio::test]
 async fn connection_errors_are_retried_and_reported_as_transport_errors() {
-    // A port that was just free: nothing listens there.
+    // A port that was just free: nothing listens there. Even a POST is retried, since a refused
+    // connection sent nothing.
     let address = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let client = Client::builder()
         .api_key(KEY)
@@ -287,8 +527,11 @@ fn the_api_key_never_appears_in_client_debug_output() {
     assert!(debug.contains("[REDACTED]"), "{debug}");
     let builder = Client::builder().api_key(KEY);
     assert!(!format!("{builder:?}").contains(KEY));
-    let request = GenerateAuthTokenRequest { token_name: Some("name".into()) };
-    assert!(format!("{request:?}").contains("name"));
+    // A field that is not a secret stays readable. The value appears nowhere else in the Debug
+    // output (not in the type or field names), so this fails if it were redacted or dropped.
+    let request = GenerateAuthTokenRequest { token_name: Some("ci-label-6b1f".into()) };
+    let debug = format!("{request:?}");
+    assert!(debug.contains("ci-label-6b1f"), "{debug}");
 }
 
 #[tokio::test]
@@ -365,44 +608,47 @@ fn from_env_reads_the_provider_variables() {
     run_child("from_env_child_with_bad_url", &[("PERPLEXITY_API_KEY", KEY), ("PERPLEXITY_BASE_URL", "not a url")]);
 }
 
-fn in_child() -> bool {
-    std::env::var_os(CHILD_MARKER).is_some()
+/// Fails the test unless it runs as a child of [`from_env_reads_the_provider_variables`], whose
+/// environment it checks: run on its own (`--ignored`), it would otherwise pass having tested
+/// nothing.
+fn assert_in_child() {
+    assert!(
+        std::env::var_os(CHILD_MARKER).is_some(),
+        "this test checks an environment that only from_env_reads_the_provider_variables sets up; \
+         run that test instead of this one"
+    );
 }
 
 #[test]
 #[ignore = "run in a child process by from_env_reads_the_provider_variables"]
 fn from_env_child_with_key_and_url() {
-    if in_child() {
-        let client = Client::from_env().unwrap();
-        assert_eq!(client.base_url(), "http://127.0.0.1:9/v2");
-    }
+    assert_in_child();
+    let client = Client::from_env().unwrap();
+    assert_eq!(client.base_url(), "http://127.0.0.1:9/v2");
 }
 
 #[test]
 #[ignore = "run in a child process by from_env_reads_the_provider_variables"]
 fn from_env_child_with_key_only() {
-    if in_child() {
-        assert_eq!(Client::from_env().unwrap().base_url(), "https://api.perplexity.ai");
-    }
+    assert_in_child();
+    assert_eq!(Client::from_env().unwrap().base_url(), "https://api.perplexity.ai");
 }
 
 #[test]
 #[ignore = "run in a child process by from_env_reads_the_provider_variables"]
 fn from_env_child_without_key() {
-    if in_child() {
-        let error = Client::from_env().unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "environment variable PERPLEXITY_API_KEY is not set; it should hold your Perplexity API key"
-        );
-    }
+    assert_in_child();
+    let error = Client::from_env().unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "environment variable PERPLEXITY_API_KEY is not set; it should hold your Perplexity API key"
+    );
 }
 
 #[test]
 #[ignore = "run in a child process by from_env_reads_the_provider_variables"]
 fn from_env_child_with_bad_url() {
-    if in_child() {
-        let error = Client::from_env().unwrap_err();
-        assert!(error.to_string().starts_with("invalid base URL \"not a url\""), "{error}");
-    }
+    assert_in_child();
+    let error = Client::from_env().unwrap_err();
+    assert!(error.to_string().starts_with("invalid base URL \"not a url\""), "{error}");
 }

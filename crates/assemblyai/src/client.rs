@@ -16,6 +16,7 @@ static PROVIDER: ProviderInfo = ProviderInfo {
     api_key_env: "ASSEMBLYAI_API_KEY",
     base_url_env: "ASSEMBLYAI_BASE_URL",
     requires_api_key: true,
+    idempotency_header: None,
 };
 
 /// Client for the AssemblyAI API (version 1.0.0).

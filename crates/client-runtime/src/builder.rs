@@ -3,39 +3,15 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::core::{ClientCore, Inner};
+use crate::core::{ClientCore, CoreConfig, FromClientCore};
+use crate::provider::ProviderInfo;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
-
-/// What a generated crate tells the runtime about its API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ProviderInfo {
-    /// The API's name for messages, such as `Simli`.
-    pub name: &'static str,
-    /// Sent as `User-Agent`: `<crate>/<version>`.
-    pub user_agent: &'static str,
-    /// The base URL used when none is configured; `None` when the spec names no server, so the
-    /// user must configure one.
-    pub default_base_url: Option<&'static str>,
-    /// The environment variable [`ClientBuilder::from_env`] reads the API key from.
-    pub api_key_env: &'static str,
-    /// The environment variable [`ClientBuilder::from_env`] reads an optional base URL from.
-    pub base_url_env: &'static str,
-    /// Whether any operation needs the API key. When none does, a client builds without one.
-    pub requires_api_key: bool,
-}
-
-/// Implemented by each generated `Client`, so one builder serves every API.
-pub trait FromClientCore {
-    /// Wraps the configured core.
-    fn from_client_core(core: ClientCore) -> Self;
-}
 
 /// Why a client could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -97,12 +73,25 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// The provider's idempotency header is not a valid header name (a hand-written
+    /// [`ProviderInfo`]; generated crates are checked when they are generated).
+    #[error("the {provider} idempotency header {name:?} is not a valid header name")]
+    InvalidIdempotencyHeader {
+        /// The header name as given.
+        name: &'static str,
+        /// The API it is for.
+        provider: &'static str,
+    },
     /// reqwest could not build its client (for example, no TLS roots could be loaded).
     #[error("could not build the HTTP client: {0}")]
     HttpClient(#[source] reqwest::Error),
 }
 
 /// Configures and builds a generated client: `simli::Client::builder().api_key(key).build()?`.
+///
+/// The defaults: the provider's default base URL, a timeout of 60 s per attempt, a connect
+/// timeout of 10 s, no read timeout, no extra headers, and [`RetryPolicy::default`] (whose
+/// documentation says which failures are retried).
 pub struct ClientBuilder<C> {
     provider: &'static ProviderInfo,
     api_key: Option<Secret>,
@@ -131,13 +120,13 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     }
 }
 
+// The defaults are stated once, in the docs of `ClientBuilder`; change them together.
 /// The timeout of each attempt unless configured otherwise.
-pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl<C: FromClientCore> ClientBuilder<C> {
-    /// A builder with the provider's defaults: its default base URL, a 60 s timeout per attempt
-    /// and [`RetryPolicy::default`].
+    /// A builder with the defaults listed on [`ClientBuilder`].
     pub fn new(provider: &'static ProviderInfo) -> Self {
         Self {
             provider,
@@ -268,6 +257,13 @@ impl<C: FromClientCore> ClientBuilder<C> {
             return Err(ConfigError::MissingBaseUrl { var: provider.base_url_env, provider: provider.name });
         };
         let base_url = parse_base_url(base_url)?;
+        let idempotency_header = provider
+            .idempotency_header
+            .map(|name| {
+                HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| ConfigError::InvalidIdempotencyHeader { name, provider: provider.name })
+            })
+            .transpose()?;
         let http = match self.http_client {
             Some(client) => client,
             None => {
@@ -278,15 +274,16 @@ impl<C: FromClientCore> ClientBuilder<C> {
                 builder.build().map_err(ConfigError::HttpClient)?
             }
         };
-        let inner = Inner {
+        Ok(C::from_client_core(ClientCore::new(CoreConfig {
             http,
             base_url,
             api_key: self.api_key,
             default_headers: self.default_headers,
             retry: self.retry,
+            idempotency_header,
+            timeout: self.timeout,
             provider,
-        };
-        Ok(C::from_client_core(ClientCore::new(Arc::new(inner), self.timeout)))
+        })))
     }
 
     fn defer(&mut self, error: ConfigError) {
@@ -341,5 +338,34 @@ mod tests {
         assert!(parse_base_url("ftp://x").is_err());
         assert!(parse_base_url("not a url").is_err());
         assert!(parse_base_url("https://x/?q=1").is_err());
+    }
+
+    #[derive(Debug)]
+    struct Core(#[allow(dead_code)] ClientCore);
+
+    impl FromClientCore for Core {
+        fn from_client_core(core: ClientCore) -> Self {
+            Self(core)
+        }
+    }
+
+    fn provider(idempotency_header: Option<&'static str>) -> &'static ProviderInfo {
+        Box::leak(Box::new(ProviderInfo {
+            name: "Test",
+            user_agent: "test/1.0",
+            default_base_url: Some("https://api.test.example"),
+            api_key_env: "TEST_API_KEY",
+            base_url_env: "TEST_BASE_URL",
+            requires_api_key: false,
+            idempotency_header,
+        }))
+    }
+
+    #[test]
+    fn the_idempotency_header_must_be_a_header_name() {
+        ClientBuilder::<Core>::new(provider(Some("Idempotency-Key"))).build().unwrap();
+        let error = ClientBuilder::<Core>::new(provider(Some("Idempotency Key"))).build().unwrap_err();
+        assert!(matches!(error, ConfigError::InvalidIdempotencyHeader { name: "Idempotency Key", .. }), "{error:?}");
+        assert_eq!(error.to_string(), "the Test idempotency header \"Idempotency Key\" is not a valid header name");
     }
 }

@@ -5,15 +5,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
-use reqwest::{StatusCode, Url};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 
-use crate::builder::ProviderInfo;
 use crate::error::{ApiError, DecodeError, Error, ErrorBody, InvalidRequest, snippet};
+use crate::provider::ProviderInfo;
 use crate::request::{Auth, Body, Request};
 use crate::response::ApiResponse;
-use crate::retry::RetryPolicy;
+use crate::retry::{self, Replay, RetryPolicy};
 use crate::secret::Secret;
 use crate::stream::{ByteStream, EventStream, ServerEvent};
 
@@ -24,14 +24,37 @@ pub struct ClientCore {
     timeout: Duration,
 }
 
-pub(crate) struct Inner {
+/// Implemented by each generated `Client`, so one builder serves every API.
+pub trait FromClientCore {
+    /// Wraps the configured core.
+    fn from_client_core(core: ClientCore) -> Self;
+}
+
+/// Everything a [`ClientCore`] is made of, each part already checked by the builder.
+pub(crate) struct CoreConfig {
     pub(crate) http: reqwest::Client,
     /// Without a trailing slash.
     pub(crate) base_url: String,
     pub(crate) api_key: Option<Secret>,
     pub(crate) default_headers: HeaderMap,
     pub(crate) retry: RetryPolicy,
+    /// Where each call that is not idempotent carries a fresh idempotency key.
+    pub(crate) idempotency_header: Option<HeaderName>,
+    /// The timeout of each attempt.
+    pub(crate) timeout: Duration,
     pub(crate) provider: &'static ProviderInfo,
+}
+
+/// The part of the configuration that every clone shares.
+struct Inner {
+    http: reqwest::Client,
+    /// Without a trailing slash.
+    base_url: String,
+    api_key: Option<Secret>,
+    default_headers: HeaderMap,
+    retry: RetryPolicy,
+    idempotency_header: Option<HeaderName>,
+    provider: &'static ProviderInfo,
 }
 
 impl fmt::Debug for ClientCore {
@@ -43,46 +66,91 @@ impl fmt::Debug for ClientCore {
             .field("api_key", &self.inner.api_key.as_ref().map(|_| "[REDACTED]"))
             .field("timeout", &self.timeout)
             .field("retry", &self.inner.retry)
+            .field("idempotency_header", &self.inner.idempotency_header)
             .field("default_headers", &self.inner.default_headers.keys().collect::<Vec<_>>())
             .finish()
     }
 }
 
-/// A response as one attempt left it.
-struct RawResponse {
+/// A success response as an attempt hands it over: read in full, or with its body unread.
+trait Success: Sized {
+    /// Takes the success response. For a whole body this reads it, so the attempt's timeout
+    /// covers the read; for a stream it only keeps the response.
+    async fn take(response: reqwest::Response) -> reqwest::Result<Self>;
+
+    /// The response status.
+    #[cfg(feature = "tracing")]
+    fn status(&self) -> StatusCode;
+}
+
+/// A success response read in full.
+struct Whole {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
-    /// A streamed success response whose body has not been read (`body` is then empty).
-    unread: Option<reqwest::Response>,
 }
 
-/// Whether a success body is read in full by the attempt, or handed over unread.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Read {
-    Whole,
-    Streamed,
+impl Success for Whole {
+    async fn take(response: reqwest::Response) -> reqwest::Result<Self> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        Ok(Self { status, headers, body: response.bytes().await? })
+    }
+
+    #[cfg(feature = "tracing")]
+    fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+/// A streamed success response: its body is read by [`ByteStream`] or [`EventStream`].
+impl Success for reqwest::Response {
+    async fn take(response: reqwest::Response) -> reqwest::Result<Self> {
+        Ok(response)
+    }
+
+    #[cfg(feature = "tracing")]
+    fn status(&self) -> StatusCode {
+        reqwest::Response::status(self)
+    }
+}
+
+/// An error response, always read in full.
+struct Failure {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+/// What the server answered to one attempt.
+enum Answer<S> {
+    Success(S),
+    Failure(Failure),
 }
 
 /// Why an attempt produced no response.
 enum AttemptError {
     Http(reqwest::Error),
-    /// What the attempt waits for (see [`Read`]) did not arrive within the timeout.
+    /// What the attempt waits for (see [`Success::take`]) did not arrive within the timeout.
     TimedOut,
 }
 
 impl AttemptError {
-    fn is_retryable(&self) -> bool {
+    fn is_retryable(&self, replay: Replay) -> bool {
         match self {
-            Self::Http(error) => is_retryable_transport(error),
-            Self::TimedOut => true,
+            Self::Http(error) => RetryPolicy::retries_transport_error(error, replay),
+            Self::TimedOut => RetryPolicy::retries_timeout(replay),
         }
     }
 }
 
 impl ClientCore {
-    pub(crate) fn new(inner: Arc<Inner>, timeout: Duration) -> Self {
-        Self { inner, timeout }
+    /// The one constructor: [`crate::ClientBuilder::build`] checks the parts and calls it.
+    pub(crate) fn new(config: CoreConfig) -> Self {
+        let CoreConfig { http, base_url, api_key, default_headers, retry, idempotency_header, timeout, provider } =
+            config;
+        let inner = Inner { http, base_url, api_key, default_headers, retry, idempotency_header, provider };
+        Self { inner: Arc::new(inner), timeout }
     }
 
     /// The base URL requests go to, without a trailing slash.
@@ -168,35 +236,35 @@ impl ClientCore {
     }
 
     async fn execute_streamed<E: ErrorBody>(&self, request: Request) -> Result<(reqwest::Response, u32), Error<E>> {
-        let (response, attempts) = self.run::<E>(request, Read::Streamed).await?;
-        match response.unread {
-            Some(unread) => Ok((unread, attempts)),
-            None => Err(InvalidRequest::new("the streamed response was read by mistake; this is a bug").into()),
-        }
+        self.run::<reqwest::Response, E>(request).await
     }
 
-    async fn execute<E: ErrorBody>(&self, request: Request) -> Result<RawResponse, Error<E>> {
-        Ok(self.run::<E>(request, Read::Whole).await?.0)
+    async fn execute<E: ErrorBody>(&self, request: Request) -> Result<Whole, Error<E>> {
+        Ok(self.run::<Whole, E>(request).await?.0)
     }
 
-    /// Sends the request, retrying as the policy allows, and returns the final success response
-    /// with the number of attempts made.
-    async fn run<E: ErrorBody>(&self, request: Request, read: Read) -> Result<(RawResponse, u32), Error<E>> {
+    /// Sends the request, retrying as the policy allows, and returns the success response with
+    /// the number of attempts made.
+    async fn run<S: Success, E: ErrorBody>(&self, request: Request) -> Result<(S, u32), Error<E>> {
         if let Some(error) = request.error {
             return Err(Error::InvalidRequest(error));
         }
         let url = self.url(&request)?;
-        let headers = self.headers(&request)?;
+        let mut headers = self.headers(&request)?;
+        let keyed = self.add_idempotency_key(&request.method, &mut headers)?;
+        let replay = Replay::of(&request.method, keyed);
         let max_attempts = self.inner.retry.retries().saturating_add(1);
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let outcome = self.attempt(&request, &url, &headers, attempt, read).await;
+            let outcome = self.attempt::<S>(&request, &url, &headers, attempt).await;
             let retry_headers = match &outcome {
-                Ok(response) if response.status.is_success() => None,
-                Ok(response) if RetryPolicy::is_retryable_status(response.status) => Some(Some(&response.headers)),
-                Ok(_) => None,
-                Err(error) if error.is_retryable() => Some(None),
+                Ok(Answer::Success(_)) => None,
+                Ok(Answer::Failure(failure)) if RetryPolicy::retries_status(failure.status, replay) => {
+                    Some(Some(&failure.headers))
+                }
+                Ok(Answer::Failure(_)) => None,
+                Err(error) if error.is_retryable(replay) => Some(None),
                 Err(_) => None,
             };
             if let Some(headers) = retry_headers
@@ -206,12 +274,12 @@ impl ClientCore {
                 continue;
             }
             return match outcome {
-                Ok(response) if response.status.is_success() => Ok((response, attempt)),
-                Ok(response) => Err(Error::Api(Box::new(ApiError {
-                    body: E::from_response(response.status, &response.body),
-                    status: response.status,
-                    headers: response.headers,
-                    raw_body: response.body,
+                Ok(Answer::Success(success)) => Ok((success, attempt)),
+                Ok(Answer::Failure(failure)) => Err(Error::Api(Box::new(ApiError {
+                    body: E::from_response(failure.status, &failure.body),
+                    status: failure.status,
+                    headers: failure.headers,
+                    raw_body: failure.body,
                     attempts: attempt,
                 }))),
                 Err(AttemptError::TimedOut) => Err(Error::Timeout { attempts: attempt, timeout: self.timeout }),
@@ -225,14 +293,13 @@ impl ClientCore {
         }
     }
 
-    async fn attempt(
+    async fn attempt<S: Success>(
         &self,
         request: &Request,
         url: &Url,
         headers: &HeaderMap,
         attempt: u32,
-        read: Read,
-    ) -> Result<RawResponse, AttemptError> {
+    ) -> Result<Answer<S>, AttemptError> {
         #[cfg(feature = "tracing")]
         let span = tracing::info_span!(
             "http_request",
@@ -253,15 +320,15 @@ impl ClientCore {
         let receive = async {
             let response = builder.send().await?;
             let status = response.status();
-            let headers = response.headers().clone();
-            if read == Read::Streamed && status.is_success() {
-                return Ok(RawResponse { status, headers, body: Bytes::new(), unread: Some(response) });
+            if status.is_success() {
+                return Ok(Answer::Success(S::take(response).await?));
             }
+            let headers = response.headers().clone();
             let body = response.bytes().await?;
-            Ok(RawResponse { status, headers, body, unread: None })
+            Ok(Answer::Failure(Failure { status, headers, body }))
         };
         // The timeout covers what `receive` waits for: a whole response, or only the headers
-        // (and an error body) of a streamed one, so a long stream is not cut off.
+        // of a streamed success (and an error body), so a long stream is not cut off.
         let send = async {
             match tokio::time::timeout(self.timeout, receive).await {
                 Ok(result) => result.map_err(AttemptError::Http),
@@ -272,13 +339,34 @@ impl ClientCore {
         {
             use tracing::Instrument as _;
             let result = send.instrument(span.clone()).await;
-            if let Ok(response) = &result {
-                span.record("status", response.status.as_u16());
+            if let Ok(answer) = &result {
+                let status = match answer {
+                    Answer::Success(success) => success.status(),
+                    Answer::Failure(failure) => failure.status,
+                };
+                span.record("status", status.as_u16());
             }
             result
         }
         #[cfg(not(feature = "tracing"))]
         send.await
+    }
+
+    /// Gives a call whose method is not idempotent a fresh idempotency key, when the API has an
+    /// idempotency header and the caller set none; every attempt of the call sends the same
+    /// headers, so the same key. Returns whether the call carries a key.
+    fn add_idempotency_key<E>(&self, method: &Method, headers: &mut HeaderMap) -> Result<bool, Error<E>> {
+        let Some(name) = &self.inner.idempotency_header else { return Ok(false) };
+        if retry::is_idempotent(method) {
+            return Ok(false);
+        }
+        if !headers.contains_key(name) {
+            let key = uuid::Uuid::new_v4().hyphenated().to_string();
+            let value = HeaderValue::from_str(&key)
+                .map_err(|_| InvalidRequest::new("a generated idempotency key is not a valid header value"))?;
+            headers.insert(name.clone(), value);
+        }
+        Ok(true)
     }
 
     fn url<E>(&self, request: &Request) -> Result<Url, Error<E>> {
@@ -340,10 +428,6 @@ impl ClientCore {
     }
 }
 
-fn is_retryable_transport(error: &reqwest::Error) -> bool {
-    error.is_timeout() || error.is_connect() || error.is_request() || error.is_body()
-}
-
 fn decode_success<T: DeserializeOwned, E>(status: StatusCode, body: &[u8]) -> Result<T, Error<E>> {
     let decode_error = |path: String, message: String| {
         Error::Decode(Box::new(DecodeError { status, path, message, snippet: snippet(body) }))
@@ -388,7 +472,7 @@ mod tests {
 
     struct TestClient(ClientCore);
 
-    impl crate::builder::FromClientCore for TestClient {
+    impl FromClientCore for TestClient {
         fn from_client_core(core: ClientCore) -> Self {
             Self(core)
         }
@@ -401,6 +485,7 @@ mod tests {
         api_key_env: "TEST_API_KEY",
         base_url_env: "TEST_BASE_URL",
         requires_api_key: true,
+        idempotency_header: None,
     };
 
     fn core() -> ClientCore {
@@ -422,6 +507,18 @@ mod tests {
             assert!(!format!("{headers:?}").contains("k-123"), "reqwest redacts sensitive values");
         }
         assert!(!format!("{core:?}").contains("k-123"));
+    }
+
+    /// Callers spawn these futures on multi-threaded runtimes, so they must be `Send`.
+    #[test]
+    fn request_futures_are_send() {
+        fn assert_send<T: Send>(_: T) {}
+        let core = core();
+        let request = || Request::new(reqwest::Method::GET, "/");
+        assert_send(core.send::<serde_json::Value, NoErrorBody>(request()));
+        assert_send(core.send_bytes::<NoErrorBody>(request()));
+        assert_send(core.send_stream::<NoErrorBody>(request()));
+        assert_send(core.send_events::<serde_json::Value, NoErrorBody>(request()));
     }
 
     #[test]

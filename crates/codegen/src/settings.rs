@@ -71,9 +71,26 @@ pub struct ClientSettings {
     /// A header parameter that carries the API key (declared per operation instead of as a
     /// security scheme). It becomes the client's credential instead of a method argument.
     pub api_key_header_parameter: Option<String>,
+    /// The header the API reads an idempotency key from, such as `Idempotency-Key`, when its
+    /// documentation names one. Each call whose method is not idempotent then carries a fresh
+    /// key in it, and is retried as fully as a GET; without it such calls are retried only when
+    /// the server cannot have acted on them. Must be a valid HTTP header name.
+    #[serde(default, deserialize_with = "header_name")]
+    pub idempotency_header: Option<String>,
     /// The operation whose call the README example shows (operationId or `METHOD /path`); the
     /// first non-deprecated operation when not set.
     pub readme_example_operation: Option<String>,
+}
+
+/// Reads an optional header name, refusing one that cannot be sent in HTTP.
+fn header_name<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    let name = String::deserialize(deserializer)?;
+    match http::HeaderName::from_bytes(name.as_bytes()) {
+        Ok(_) => Ok(Some(name)),
+        Err(_) => Err(serde::de::Error::custom(format!(
+            "`idempotency_header` must be an HTTP header name (letters, digits and `-`, such as `Idempotency-Key`), not {name:?}"
+        ))),
+    }
 }
 
 /// Overrides for one operation.

@@ -16,6 +16,7 @@ static PROVIDER: ProviderInfo = ProviderInfo {
     api_key_env: "PERPLEXITY_API_KEY",
     base_url_env: "PERPLEXITY_BASE_URL",
     requires_api_key: true,
+    idempotency_header: None,
 };
 
 /// Client for the Perplexity API (version 1.0.0).

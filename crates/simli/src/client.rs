@@ -16,6 +16,7 @@ static PROVIDER: ProviderInfo = ProviderInfo {
     api_key_env: "SIMLI_API_KEY",
     base_url_env: "SIMLI_BASE_URL",
     requires_api_key: true,
+    idempotency_header: None,
 };
 
 /// Client for the Simli API (version 1.0.0).

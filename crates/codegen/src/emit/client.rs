@@ -24,6 +24,10 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
     let api_key_env = settings.api_key_env();
     let base_url_env = settings.base_url_env();
     let requires_api_key = api.requires_api_key;
+    let idempotency_header = match &settings.client.idempotency_header {
+        Some(name) => quote! { Some(#name) },
+        None => quote! { None },
+    };
 
     let mut client_docs = vec![format!("Client for the {display} API (version {}).", api.api_version)];
     client_docs.push(
@@ -137,6 +141,7 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
             api_key_env: #api_key_env,
             base_url_env: #base_url_env,
             requires_api_key: #requires_api_key,
+            idempotency_header: #idempotency_header,
         };
 
         #client_docs

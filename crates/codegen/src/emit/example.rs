@@ -63,16 +63,34 @@ pub(crate) fn readme(api: &Api, settings: &Settings, header: &str, example_code:
         );
     }
     out.push_str("\n## Configuration\n\n");
+    // The defaults and the retry policy live in the runtime; the README names where they are
+    // documented instead of repeating numbers that could drift from them.
     out.push_str(&format!(
-        "`Client::builder()` sets the base URL ({}), the timeout per attempt (default 60 s), \
-         the retry policy (default: 2 retries with exponential backoff and jitter, honouring `Retry-After`, \
-         for connection errors, timeouts, 408, 409, 429 and 5xx), extra default headers, and a \
-         caller-supplied `reqwest::Client`. `client.with_timeout(..)` changes the timeout for a call or two.\n\n",
+        "`Client::builder()` sets the base URL ({}), the timeout per attempt, the retry policy, extra \
+         default headers, and a caller-supplied `reqwest::Client`; `client.with_timeout(..)` changes the \
+         timeout for a call or two. [`ClientBuilder`] documents the defaults, and [`RetryPolicy`] which \
+         failures are retried and how long each wait is.",
         match &api.default_base_url {
             Some(url) => format!("default `{url}`"),
             None => "required: the spec names no server".to_owned(),
         }
     ));
+    let may_act_twice = api.operations.iter().any(|operation| {
+        !["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"].contains(&operation.http_method.as_str())
+    });
+    match (&settings.client.idempotency_header, may_act_twice) {
+        (Some(header), true) => out.push_str(&format!(
+            " Each call with a method that is not idempotent (such as POST) carries a fresh key in the \
+             `{header}` header, the same on its retries, so the API acts on it at most once; such calls \
+             are retried like GETs. A key you set yourself in `{header}` is sent as it is."
+        )),
+        (None, true) => out.push_str(
+            " A call that might act twice if sent twice, such as a POST, is retried only when the API \
+             cannot have acted on it.",
+        ),
+        (_, false) => {}
+    }
+    out.push_str("\n\n[`ClientBuilder`]: crate::ClientBuilder\n[`RetryPolicy`]: crate::RetryPolicy\n\n");
     if api.servers.len() > 1 {
         out.push_str("The spec lists these servers, available as constants in `servers`:\n\n");
         for server in &api.servers {
