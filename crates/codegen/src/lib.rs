@@ -20,7 +20,7 @@ mod settings;
 use sha2::{Digest, Sha256};
 
 pub use crate::diagnostics::{Diagnostic, Error, Location, Severity};
-pub use crate::settings::{ClientSettings, OperationSettings, Package, Settings, Source};
+pub use crate::settings::{ClientSettings, OperationSettings, Package, RefreshFrom, Settings, Source};
 
 /// A spec file: its contents, and the name to use for it in messages and headers.
 #[derive(Debug, Clone, Copy)]
@@ -114,7 +114,7 @@ pub fn generate(spec: SpecFile<'_>, settings: &Settings, options: &Options) -> R
         path: "Cargo.toml".into(),
         contents: emit::cargo_toml(&api, settings, &options.dependencies, &header),
     }];
-    let example = render::format_module(emit::example::example_tokens(&api, settings)).map_err(internal)?;
+    let example = render::format_module(emit::readme::example_tokens(&api, settings)).map_err(internal)?;
     files.push(GeneratedFile {
         path: "README.md".into(),
         contents: emit::readme(&api, settings, &header, &render::doctest_body(&example)),

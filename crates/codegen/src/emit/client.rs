@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use super::{doc_attrs, ident, number_literal, type_tokens};
 use crate::ir::{
     Api, AuthScheme, Body, BodyKind, Bound, EventData, Operation, Param, ParamLocation, ResponseKind, StreamKind,
-    TypeRef,
+    StreamMethod, TypeRef,
 };
 use crate::naming;
 use crate::settings::Settings;
@@ -278,24 +278,66 @@ fn operation_args(operation: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>)
     (args, names)
 }
 
-fn operation_methods(operation: &Operation) -> TokenStream {
-    let name = ident(&operation.method_name);
-    let (args, arg_names) = operation_args(operation);
-    // `Error`, `EventStream` and `ByteStream` take the error body type last, and default it to
-    // `NoErrorBody`: `Error`, `Error<types::CreateError>`, `EventStream<T, types::CreateError>`.
-    let error_body = operation.errors_type.as_ref().map(|errors| {
-        let errors = format_ident!("{}", errors);
-        quote! { types::#errors }
-    });
-    let generics = |first: Option<TokenStream>| {
-        let args: Vec<TokenStream> = first.into_iter().chain(error_body.clone()).collect();
-        (!args.is_empty()).then(|| quote! { <#(#args),*> })
-    };
-    let error = {
-        let generics = generics(None);
-        quote! { Error #generics }
-    };
+/// What every method of one operation shares: its arguments, and how the error type is spelled.
+struct MethodParts {
+    /// `name: Type` for each argument.
+    args: Vec<TokenStream>,
+    /// The argument names, to forward them.
+    arg_names: Vec<TokenStream>,
+    /// `types::<Operation>Error`, when the spec documents error bodies.
+    error_body: Option<TokenStream>,
+    /// `#[deprecated]`, for a deprecated operation.
+    deprecated: Option<TokenStream>,
+}
 
+impl MethodParts {
+    fn new(operation: &Operation) -> Self {
+        let (args, arg_names) = operation_args(operation);
+        let error_body = operation.errors_type.as_ref().map(|errors| {
+            let errors = format_ident!("{}", errors);
+            quote! { types::#errors }
+        });
+        let deprecated = operation.deprecated.then(|| quote! { #[deprecated = "deprecated by the API"] });
+        Self { args, arg_names, error_body, deprecated }
+    }
+
+    /// `Error`, `EventStream` and `ByteStream` take the error body type last, and default it to
+    /// `NoErrorBody`: `Error`, `Error<types::CreateError>`, `EventStream<T, types::CreateError>`.
+    fn generics(&self, first: Option<TokenStream>) -> Option<TokenStream> {
+        let args: Vec<TokenStream> = first.into_iter().chain(self.error_body.clone()).collect();
+        (!args.is_empty()).then(|| quote! { <#(#args),*> })
+    }
+
+    /// The method's error type.
+    fn error(&self) -> TokenStream {
+        let generics = self.generics(None);
+        quote! { Error #generics }
+    }
+}
+
+/// Every client method of one operation: the main method, `<name>_with_response` (except for
+/// event streams, whose stream carries the status and headers), and `<name>_stream` when the
+/// body can be read as it arrives.
+fn operation_methods(operation: &Operation) -> TokenStream {
+    let parts = MethodParts::new(operation);
+    if let ResponseKind::Events(data) = &operation.success.kind {
+        return event_stream_method(operation, &parts, data);
+    }
+    let main = main_method(operation, &parts);
+    let with_response = with_response_method(operation, &parts);
+    let stream = operation.success.stream.as_ref().map(|stream| stream_method(operation, &parts, stream));
+    quote! {
+        #main
+
+        #with_response
+
+        #stream
+    }
+}
+
+/// The main method's docs: the operation's docs, its method and path, what its streaming
+/// companion does, and the errors.
+fn main_method_docs(operation: &Operation) -> TokenStream {
     let mut docs = operation.docs.clone();
     docs.push(format!("`{} {}`", operation.http_method, operation.path));
     if let Some(stream) = operation.stream_name() {
@@ -310,31 +352,76 @@ fn operation_methods(operation: &Operation) -> TokenStream {
         docs.push(events_doc());
     }
     docs.push(errors_doc(operation));
-    let docs = doc_attrs(&docs);
-    let deprecated = operation.deprecated.then(|| quote! { #[deprecated = "deprecated by the API"] });
-    let allow_deprecated = operation.deprecated.then(|| quote! { #[allow(deprecated)] });
+    doc_attrs(&docs)
+}
 
-    if let ResponseKind::Events(data) = &operation.success.kind {
-        let request = build_request(operation, Some(quote! { .header("accept", "text/event-stream") }));
-        let (item, send) = event_item(data);
-        let stream_generics = generics(Some(item));
-        return quote! {
-            #docs
-            #deprecated
-            pub async fn #name(&self, #(#args),*) -> Result<EventStream #stream_generics, #error> {
-                #request
-                self.core.#send(request).await
-            }
-        };
+/// The main method of an operation whose only response is an event stream: it returns the stream.
+fn event_stream_method(operation: &Operation, parts: &MethodParts, data: &EventData) -> TokenStream {
+    let name = ident(&operation.method_name);
+    let docs = main_method_docs(operation);
+    let MethodParts { args, deprecated, .. } = parts;
+    let error = parts.error();
+    let request = build_request(operation, Some(quote! { .header("accept", "text/event-stream") }));
+    let (item, send) = event_item(data);
+    let stream_generics = parts.generics(Some(item));
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #name(&self, #(#args),*) -> Result<EventStream #stream_generics, #error> {
+            #request
+            self.core.#send(request).await
+        }
     }
+}
 
-    let raw_name = format_ident!("{}", operation.with_response_name().unwrap_or_default());
-    let success = match &operation.success.kind {
+/// The body a success response is read as.
+fn success_type(operation: &Operation) -> TokenStream {
+    match &operation.success.kind {
         ResponseKind::Json(ty) => type_tokens(ty, true),
         ResponseKind::Text => quote! { String },
         ResponseKind::Bytes => quote! { client_runtime::Bytes },
         ResponseKind::Empty | ResponseKind::Events(_) => quote! { () },
+    }
+}
+
+/// The main method: calls `<name>_with_response` and keeps the body.
+fn main_method(operation: &Operation, parts: &MethodParts) -> TokenStream {
+    let name = ident(&operation.method_name);
+    let raw_name = format_ident!("{}", operation.with_response_name().unwrap_or_default());
+    let docs = main_method_docs(operation);
+    let MethodParts { args, arg_names, deprecated, .. } = parts;
+    let error = parts.error();
+    let success = success_type(operation);
+    let allow_deprecated = operation.deprecated.then(|| quote! { #[allow(deprecated)] });
+    let forward = if operation.success.kind != ResponseKind::Empty {
+        quote! {
+            #allow_deprecated
+            let response = self.#raw_name(#(#arg_names),*).await?;
+            Ok(response.into_body())
+        }
+    } else {
+        quote! {
+            #allow_deprecated
+            self.#raw_name(#(#arg_names),*).await?;
+            Ok(())
+        }
     };
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #name(&self, #(#args),*) -> Result<#success, #error> {
+            #forward
+        }
+    }
+}
+
+/// `<name>_with_response`: sends the request, and returns the body with the status and headers
+/// (and the documented headers, typed, when there are any).
+fn with_response_method(operation: &Operation, parts: &MethodParts) -> TokenStream {
+    let raw_name = format_ident!("{}", operation.with_response_name().unwrap_or_default());
+    let MethodParts { args, deprecated, .. } = parts;
+    let error = parts.error();
+    let success = success_type(operation);
     let mut raw_docs = vec![format!(
         "Like [`Client::{}`], and also returns the response status and headers.",
         naming::unraw(&operation.method_name)
@@ -357,82 +444,65 @@ fn operation_methods(operation: &Operation) -> TokenStream {
         ResponseKind::Bytes => quote! { send_bytes },
         ResponseKind::Empty | ResponseKind::Events(_) => quote! { send_no_content },
     };
-    let forward = if operation.success.kind != ResponseKind::Empty {
-        quote! {
-            #allow_deprecated
-            let response = self.#raw_name(#(#arg_names),*).await?;
-            Ok(response.into_body())
-        }
-    } else {
-        quote! {
-            #allow_deprecated
-            self.#raw_name(#(#arg_names),*).await?;
-            Ok(())
-        }
-    };
-    let stream_method = operation.success.stream.as_ref().map(|stream| {
-        let stream_name = format_ident!("{}", operation.stream_name().unwrap_or_default());
-        let main = naming::unraw(&operation.method_name);
-        let (returns, request, send, mut stream_docs) = match &stream.kind {
-            StreamKind::Bytes => (
-                {
-                    let generics = generics(None);
-                    quote! { ByteStream #generics }
-                },
-                build_request(operation, None),
-                quote! { send_stream },
-                vec![
-                    format!("Like [`Client::{main}`], but returns the body as it arrives, as a stream of byte chunks."),
-                    "The status and headers are available before the body is read; `collect_bytes` reads the rest into one buffer.".to_owned(),
-                ],
-            ),
-            StreamKind::Events(data) => {
-                let (item, send) = event_item(data);
-                let mut docs = vec![format!(
-                    "Like [`Client::{main}`], but asks for the response as a `text/event-stream` and yields its events as they arrive."
-                )];
-                let mut request = build_request(operation, Some(quote! { .header("accept", "text/event-stream") }));
-                if let (Some(flag), Some(BodyKind::Json(ty))) = (&stream.flag, operation.body.as_ref().map(|b| &b.kind)) {
-                    let field = ident(&flag.rust_name);
-                    let ty = type_tokens(ty, true);
-                    let value = if flag.optional { quote! { Some(true) } } else { quote! { true } };
-                    docs.push(format!("It sends the body with `{}` set to `true`, whatever the value given.", naming::unraw(&flag.rust_name)));
-                    request = quote! {
-                        let body = &#ty { #field: #value, ..body.clone() };
-                        #request
-                    };
-                }
-                docs.push(events_doc());
-                let generics = generics(Some(item));
-                (quote! { EventStream #generics }, request, send, docs)
-            }
-        };
-        stream_docs.push(errors_doc(operation));
-        let stream_docs = doc_attrs(&stream_docs);
-        quote! {
-            #stream_docs
-            #deprecated
-            pub async fn #stream_name(&self, #(#args),*) -> Result<#returns, #error> {
-                #request
-                self.core.#send(request).await
-            }
-        }
-    });
     quote! {
-        #docs
-        #deprecated
-        pub async fn #name(&self, #(#args),*) -> Result<#success, #error> {
-            #forward
-        }
-
         #raw_docs
         #deprecated
         pub async fn #raw_name(&self, #(#args),*) -> Result<#response_type, #error> {
             #request
             self.core.#send(request).await #typed_headers
         }
+    }
+}
 
-        #stream_method
+/// `<name>_stream`: the body as it arrives, as byte chunks or as events.
+fn stream_method(operation: &Operation, parts: &MethodParts, stream: &StreamMethod) -> TokenStream {
+    let stream_name = format_ident!("{}", operation.stream_name().unwrap_or_default());
+    let main = naming::unraw(&operation.method_name);
+    let MethodParts { args, deprecated, .. } = parts;
+    let error = parts.error();
+    let (returns, request, send, mut stream_docs) = match &stream.kind {
+        StreamKind::Bytes => (
+            {
+                let generics = parts.generics(None);
+                quote! { ByteStream #generics }
+            },
+            build_request(operation, None),
+            quote! { send_stream },
+            vec![
+                format!("Like [`Client::{main}`], but returns the body as it arrives, as a stream of byte chunks."),
+                "The status and headers are available before the body is read; `collect_bytes` reads the rest into one buffer.".to_owned(),
+            ],
+        ),
+        StreamKind::Events(data) => {
+            let (item, send) = event_item(data);
+            let mut docs = vec![format!(
+                "Like [`Client::{main}`], but asks for the response as a `text/event-stream` and yields its events as they arrive."
+            )];
+            let mut request = build_request(operation, Some(quote! { .header("accept", "text/event-stream") }));
+            if let (Some(flag), Some(BodyKind::Json(ty))) = (&stream.flag, operation.body.as_ref().map(|b| &b.kind)) {
+                let field = ident(&flag.rust_name);
+                let ty = type_tokens(ty, true);
+                let value = if flag.optional { quote! { Some(true) } } else { quote! { true } };
+                docs.push(format!("It sends the body with `{}` set to `true`, whatever the value given.", naming::unraw(&flag.rust_name)));
+                request = quote! {
+                    let body = &#ty { #field: #value, ..body.clone() };
+                    #request
+                };
+            }
+            docs.push(events_doc());
+            let generics = parts.generics(Some(item));
+            (quote! { EventStream #generics }, request, send, docs)
+        }
+    };
+    stream_docs.push(errors_doc(operation));
+    let stream_docs = doc_attrs(&stream_docs);
+    quote! {
+        #stream_docs
+        #deprecated
+        pub async fn #stream_name(&self, #(#args),*) -> Result<#returns, #error> {
+            #request
+            self.core.#send(request).await
+        }
     }
 }
 

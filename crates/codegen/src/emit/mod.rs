@@ -1,7 +1,7 @@
 //! The model to files: Rust modules as tokens, plus `Cargo.toml`, `README.md` and `lib.rs`.
 
 mod client;
-pub(crate) mod example;
+pub(crate) mod readme;
 mod types;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -12,7 +12,7 @@ use crate::ir::{Api, FloatKind, IntegerKind, Number, TypeRef};
 use crate::settings::Settings;
 
 pub(crate) use self::client::client_module;
-pub(crate) use self::example::readme;
+pub(crate) use self::readme::readme;
 pub(crate) use self::types::types_module;
 
 /// An identifier from a name the naming module produced (possibly raw, `r#type`).
