@@ -4,6 +4,9 @@
 //! One function, [`ensure_files`], serves both writing and checking, so `--check` can never
 //! disagree with what a write would produce.
 
+pub mod fetch;
+
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -138,17 +141,34 @@ pub struct ProviderFiles {
     pub warnings: Vec<String>,
 }
 
+/// A path as messages and generated headers show it: relative to the root, with `/`.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
 /// Generates one provider's crate in memory.
 pub fn generate_provider(root: &Path, provider: &Provider) -> anyhow::Result<ProviderFiles> {
-    let relative = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
-    let settings_name = relative(&provider.settings);
+    let settings_name = display_path(root, &provider.settings);
     let settings_text =
         fs::read_to_string(&provider.settings).with_context(|| format!("cannot read {settings_name}"))?;
-    let settings = Settings::from_toml(&settings_name, &settings_text).map_err(anyhow::Error::new)?;
-    let spec_name = relative(&provider.spec);
+    let spec_name = display_path(root, &provider.spec);
     let contents = fs::read(&provider.spec).with_context(|| format!("cannot read {spec_name}"))?;
+    generate_provider_from(root, provider, &contents, &settings_text)
+}
+
+/// Generates one provider's crate in memory from a spec and settings text that need not be on
+/// disk yet (refresh generates from what it downloaded before writing anything).
+pub fn generate_provider_from(
+    root: &Path,
+    provider: &Provider,
+    contents: &[u8],
+    settings_text: &str,
+) -> anyhow::Result<ProviderFiles> {
+    let settings =
+        Settings::from_toml(&display_path(root, &provider.settings), settings_text).map_err(anyhow::Error::new)?;
+    let spec_name = display_path(root, &provider.spec);
     let options = Options { command: CODEGEN_COMMAND.to_owned(), dependencies: Dependencies::Workspace };
-    let generated = codegen::generate(SpecFile { path: &spec_name, contents: &contents }, &settings, &options)
+    let generated = codegen::generate(SpecFile { path: &spec_name, contents }, &settings, &options)
         .map_err(anyhow::Error::new)
         .with_context(|| format!("cannot generate the `{}` crate", provider.name))?;
     let crate_dir = Path::new("crates").join(&provider.name);
@@ -251,7 +271,7 @@ fn generated_files_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 
 /// Writes through a temporary file in the same folder and renames it into place, so a reader
 /// (or a crash) never sees a half-written file.
-pub fn write_atomically(path: &Path, contents: &str) -> anyhow::Result<()> {
+pub fn write_atomically(path: &Path, contents: impl AsRef<[u8]>) -> anyhow::Result<()> {
     let dir = path.parent().context("a generated file has no parent folder")?;
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");

@@ -29,19 +29,54 @@ pub struct Settings {
     pub secret_fields: Vec<String>,
 }
 
-/// Provenance of the vendored spec.
+/// Provenance of the vendored spec, and where `cargo xtask refresh` downloads it again.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
-    /// The documentation page the spec was taken from.
+    /// The documentation page the spec was taken from: markdown (the `.md` form of a docs page)
+    /// holding the spec in one yaml fence.
     pub page: Option<String>,
-    /// Where the page says the spec itself is served, when it says so.
+    /// Where the spec itself is served, YAML or JSON, when known.
     pub spec_url: Option<String>,
+    /// Which of the two URLs refresh downloads: the page (and cuts out its yaml fence) or the
+    /// spec itself. The page when there is one and this is not set.
+    pub refresh_from: Option<RefreshFrom>,
+    /// What the page's fence header said after `yaml` at the last refresh, such as
+    /// `https://api.simli.ai/openapi.yaml post /auto/token` (the full spec and the operation the
+    /// page shows). Refresh reports when it changes.
+    pub fence: Option<String>,
+    /// The day the vendored spec was last downloaded (`YYYY-MM-DD`).
+    pub fetched: Option<String>,
     /// SHA-256 of the vendored spec file, hex. Generation fails when the file no longer matches,
     /// so a spec cannot change without its provenance being updated.
     pub sha256: Option<String>,
     /// Free-form notes on how the spec was obtained.
     pub notes: Option<String>,
+}
+
+/// Which recorded URL `cargo xtask refresh` downloads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefreshFrom {
+    /// `page`: a markdown page whose one yaml fence is the spec.
+    Page,
+    /// `spec_url`: the spec itself.
+    SpecUrl,
+}
+
+impl Source {
+    /// The URL refresh downloads and how to read it; `None` when the settings record neither.
+    pub fn refresh_url(&self) -> Option<(&str, RefreshFrom)> {
+        match self.refresh_from {
+            Some(RefreshFrom::Page) => self.page.as_deref().map(|url| (url, RefreshFrom::Page)),
+            Some(RefreshFrom::SpecUrl) => self.spec_url.as_deref().map(|url| (url, RefreshFrom::SpecUrl)),
+            None => match (&self.page, &self.spec_url) {
+                (Some(page), _) => Some((page, RefreshFrom::Page)),
+                (None, Some(spec)) => Some((spec, RefreshFrom::SpecUrl)),
+                (None, None) => None,
+            },
+        }
+    }
 }
 
 /// The generated crate's package metadata.
