@@ -39,6 +39,7 @@ const CASES: &[(&str, Verdict, Verdict)] = &[
     ("api-key-required", Breaking, Breaking),
     ("reachability", Breaking, Breaking),
     ("additive-only", Additive, Breaking),
+    ("assemblyai", Breaking, Breaking),
 ];
 
 fn both_ways(case: &str) -> (Report, Report) {
@@ -103,6 +104,35 @@ fn every_side_compared_with_itself_is_unchanged() {
             assert!(report.is_empty(), "{case}/{side}:\n{}", report.render_text());
         }
     }
+}
+
+/// The hand-edited AssemblyAI spec (`tests/changes/assemblyai/new.yaml`, edits listed at its
+/// top): breaking for exactly the removed operation and the request field made required, and
+/// the new response enum value is additive.
+#[test]
+fn assemblyai_edits_are_found_exactly() {
+    let (report, _) = both_ways("assemblyai");
+    let breaking: Vec<(Subject, &str)> = report.of(Breaking).map(|c| (c.subject.clone(), c.what.as_str())).collect();
+    assert_eq!(
+        breaking,
+        vec![
+            (
+                Subject::Operation("get_transcript_paragraphs".into()),
+                "removed (`GET /v2/transcript/{transcript_id}/paragraphs`), with its types `GetTranscriptParagraphsError`"
+            ),
+            (Subject::Type("TranscriptParams".into()), "field `punctuate` is now required: `Option<bool>` -> `bool`"),
+        ],
+        "{}",
+        report.render_text()
+    );
+    let additive: Vec<(Subject, &str)> = report.of(Additive).map(|c| (c.subject.clone(), c.what.as_str())).collect();
+    assert_eq!(
+        additive,
+        vec![(Subject::Type("TranscriptStatus".into()), "value `archived` added (`Archived`)")],
+        "{}",
+        report.render_text()
+    );
+    assert_eq!(report.verdict(), Breaking);
 }
 
 /// The JSON shape documented in `codegen::change`.
