@@ -165,7 +165,7 @@
 //!
 //! - `verdict` and `severity`: `"unchanged"` (verdict only), `"docs_only"`, `"additive"`,
 //!   `"breaking"`.
-//! - `subject.kind`: `"operation"` (`name` is the method name, or the operationId),
+//! - `subject.kind`: `"operation"` (`name` is the method name, without `r#`),
 //!   `"type"` (`name` is the Rust type name in the crate's `types` module), or `"client"`
 //!   (`name` is `null`: authentication, servers, the API's version and description).
 //! - `what`: one sentence for people; `why`: for breaking entries, why it breaks a Rust caller,
