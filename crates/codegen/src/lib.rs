@@ -7,6 +7,7 @@
 //! `prettyplease`. Nothing here touches the filesystem: the caller passes bytes and settings and
 //! gets files back, so writing, checking and reporting stay in the `xtask` shell.
 
+pub mod change;
 mod diagnostics;
 mod docs;
 mod emit;
