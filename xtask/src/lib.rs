@@ -5,7 +5,7 @@
 //! disagree with what a write would produce.
 
 pub mod fetch;
-
+pub mod refresh;
 
 use std::fmt::Write as _;
 use std::fs;

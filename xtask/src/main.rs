@@ -1,8 +1,10 @@
-//! `cargo xtask`: regenerate the provider crates, check they are fresh, or generate a crate from
-//! any spec. Run `cargo xtask help` for usage.
+//! `cargo xtask`: regenerate the provider crates, check they are fresh, generate a crate from any
+//! spec, refresh vendored specs from upstream, or compare two specs. Run `cargo xtask help` for
+//! usage.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 
@@ -13,6 +15,16 @@ usage:
       --check   write nothing; fail and show a diff if any generated file is stale.
   cargo xtask generate --spec FILE --out DIR [--name NAME] [--settings FILE]
       Generate a standalone client crate from any OpenAPI 3.0/3.1 spec (YAML or JSON).
+  cargo xtask refresh [PROVIDER...] [--check] [--json] [--timeout SECONDS]
+      Download each provider's spec again (the docs page's yaml fence, or the spec URL, as
+      specs/<provider>/provider.toml says); when it changed, regenerate the crate, bump its
+      version by the change report's verdict, and add the report to crates/<provider>/CHANGELOG.md.
+      --check   write nothing; exit non-zero when any upstream spec differs or fails.
+      --json    print the results as JSON on stdout (progress stays on stderr).
+      --timeout limit for each download (default 30 s).
+  cargo xtask diff OLD NEW [--json] [--settings FILE]
+      The change report between two spec files: what changed for a Rust caller of the
+      generated crate, each change breaking, additive or docs-only, and the verdict.
 ";
 
 fn main() -> ExitCode {
@@ -75,6 +87,106 @@ fn run(args: Vec<String>) -> anyhow::Result<()> {
                 out.display(),
                 out.join("Cargo.toml").display()
             );
+            Ok(())
+        }
+        "refresh" => {
+            let mut check = false;
+            let mut json = false;
+            let mut timeout = Duration::from_secs(30);
+            let mut only = Vec::new();
+            let mut iter = rest.iter();
+            while let Some(arg) = iter.next() {
+                match arg.as_str() {
+                    "--check" => check = true,
+                    "--json" => json = true,
+                    "--timeout" => {
+                        let value =
+                            iter.next().with_context(|| format!("`--timeout` needs a number of seconds\n\n{USAGE}"))?;
+                        let seconds: f64 = value
+                            .parse()
+                            .ok()
+                            .filter(|s: &f64| s.is_finite() && *s > 0.0)
+                            .with_context(|| format!("`--timeout {value}` is not a positive number of seconds"))?;
+                        timeout = Duration::from_secs_f64(seconds);
+                    }
+                    flag if flag.starts_with('-') => bail!("unknown flag `{flag}` for refresh\n\n{USAGE}"),
+                    provider => only.push(provider.to_owned()),
+                }
+            }
+            let today = jiff::tz::Offset::UTC.to_datetime(jiff::Timestamp::now()).date().to_string();
+            let options = xtask::refresh::RefreshOptions { check, timeout, today };
+            let results = xtask::refresh::refresh(&root, &only, &options, &mut |line| eprintln!("{line}"))?;
+            if json {
+                let values: Vec<serde_json::Value> =
+                    results.iter().map(xtask::refresh::ProviderRefresh::to_json).collect();
+                println!("{}", serde_json::to_string_pretty(&values)?);
+            } else {
+                for result in &results {
+                    if let xtask::refresh::Outcome::Changed(changed) = &result.outcome {
+                        println!(
+                            "== {} ({} -> {}) ==\n{}",
+                            result.provider,
+                            changed.old_version,
+                            changed.new_version,
+                            changed.report.render_text()
+                        );
+                    }
+                }
+            }
+            let failed: Vec<&str> = results
+                .iter()
+                .filter(|r| matches!(r.outcome, xtask::refresh::Outcome::Failed(_)))
+                .map(|r| r.provider.as_str())
+                .collect();
+            let changed: Vec<&str> = results
+                .iter()
+                .filter(|r| matches!(r.outcome, xtask::refresh::Outcome::Changed(_)))
+                .map(|r| r.provider.as_str())
+                .collect();
+            let unchanged = results.len() - failed.len() - changed.len();
+            eprintln!(
+                "refresh: {} changed{}, {unchanged} unchanged, {} failed{}",
+                changed.len(),
+                if changed.is_empty() { String::new() } else { format!(" ({})", changed.join(", ")) },
+                failed.len(),
+                if failed.is_empty() { String::new() } else { format!(" ({})", failed.join(", ")) },
+            );
+            if !failed.is_empty() {
+                bail!(
+                    "refresh failed for {}; nothing was written for {}",
+                    failed.join(", "),
+                    if failed.len() == 1 { "it" } else { "them" }
+                );
+            }
+            if check && !changed.is_empty() {
+                bail!("upstream specs differ for {}; run `cargo xtask refresh` to update them", changed.join(", "));
+            }
+            Ok(())
+        }
+        "diff" => {
+            let mut json = false;
+            let mut settings = None;
+            let mut files = Vec::new();
+            let mut iter = rest.iter();
+            while let Some(arg) = iter.next() {
+                match arg.as_str() {
+                    "--json" => json = true,
+                    "--settings" => {
+                        settings = Some(PathBuf::from(
+                            iter.next().with_context(|| format!("`--settings` needs a file\n\n{USAGE}"))?,
+                        ))
+                    }
+                    flag if flag.starts_with('-') => bail!("unknown flag `{flag}` for diff\n\n{USAGE}"),
+                    file => files.push(PathBuf::from(file)),
+                }
+            }
+            let [old, new] = files.as_slice() else { bail!("diff needs two spec files, OLD and NEW\n\n{USAGE}") };
+            let report = xtask::refresh::diff(old, new, settings.as_deref())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report.to_json())?);
+            } else {
+                print!("{}", report.render_text());
+            }
             Ok(())
         }
         "help" | "--help" | "-h" => {

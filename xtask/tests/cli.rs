@@ -204,3 +204,35 @@ fn generate_writes_a_standalone_crate_that_builds() {
         String::from_utf8_lossy(&check.stderr)
     );
 }
+
+#[test]
+fn diff_prints_the_change_report_and_its_json() {
+    let changes = workspace_root().join("tests/changes/assemblyai");
+    let old = changes.join("old.yaml");
+    let new = changes.join("new.yaml");
+    let output = xtask(&["diff", old.to_str().unwrap(), new.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("operation `get_transcript_paragraphs`"), "{text}");
+    assert!(text.trim_end().ends_with("Verdict: breaking (2 breaking, 1 additive, 0 docs-only)"), "{text}");
+
+    let output = xtask(&["diff", old.to_str().unwrap(), new.to_str().unwrap(), "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("--json prints JSON");
+    assert_eq!(json["verdict"], "breaking");
+    assert_eq!(json["counts"]["breaking"], 2);
+
+    let output = xtask(&["diff", old.to_str().unwrap()]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("diff needs two spec files"), "{}", stderr(&output));
+}
+
+#[test]
+fn refresh_refuses_bad_arguments_before_downloading_anything() {
+    let output = xtask(&["refresh", "--timeout", "soon"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("is not a positive number of seconds"), "{}", stderr(&output));
+    let output = xtask(&["refresh", "no-such-provider"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("no provider `no-such-provider`"), "{}", stderr(&output));
+}
