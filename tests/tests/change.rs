@@ -232,3 +232,55 @@ fn the_verdict_is_the_most_severe_entry_and_ends_the_text() {
     )));
     assert!(breaking.render_text().starts_with("Breaking changes ("));
 }
+
+/// Two real versions of a vendor's spec, years apart: the report names every operation whose
+/// operationId disappeared (as removed, or renamed when its method and path stayed), read from
+/// the JSON independently of the generator, and calls the change breaking.
+#[test]
+fn a_real_spec_history_names_every_operation_that_disappeared() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let old_path = root.join("changes-real/progenitor-nexus-2022-07-26.json");
+    let new_path = root.join("corpus/progenitor-nexus.json");
+    let read = |path: &Path| std::fs::read(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    let (old_bytes, new_bytes) = (read(&old_path), read(&new_path));
+    let operation_ids = |bytes: &[u8]| -> std::collections::BTreeSet<String> {
+        let document: serde_json::Value = serde_json::from_slice(bytes).expect("the spec is JSON");
+        let paths = document["paths"].as_object().expect("the spec has paths");
+        paths
+            .values()
+            .filter_map(serde_json::Value::as_object)
+            .flat_map(|item| item.values())
+            .filter_map(|operation| operation.get("operationId").and_then(serde_json::Value::as_str))
+            .map(str::to_owned)
+            .collect()
+    };
+    let gone: Vec<String> = operation_ids(&old_bytes).difference(&operation_ids(&new_bytes)).cloned().collect();
+    assert!(gone.len() > 5, "the two versions really differ: {gone:?}");
+
+    let settings = Settings::for_crate("nexus");
+    let lower = |name: &str, contents: &[u8]| {
+        codegen::lower(SpecFile { path: name, contents }, &settings)
+            .unwrap_or_else(|error| panic!("{name}:\n{error}"))
+            .0
+    };
+    let report =
+        change::compare(&lower("old/nexus.json", &old_bytes), &lower("tests/corpus/progenitor-nexus.json", &new_bytes));
+    assert_eq!(report.verdict(), Breaking);
+    let named: std::collections::BTreeSet<String> = report
+        .of(Breaking)
+        .filter(|entry| entry.what.starts_with("removed") || entry.what.starts_with("renamed from"))
+        .filter_map(|entry| match &entry.subject {
+            Subject::Operation(method) if entry.what.starts_with("removed") => Some(method.clone()),
+            Subject::Operation(_) => entry.what.split('`').nth(1).map(str::to_owned),
+            _ => None,
+        })
+        .collect();
+    for id in &gone {
+        let method = id.replace('-', "_");
+        assert!(
+            named.contains(&method),
+            "`{id}` disappeared but the report does not say so:\n{}",
+            report.render_text()
+        );
+    }
+}
