@@ -28,8 +28,23 @@ fn client(server: &MockServer, retry: RetryPolicy) -> Client {
     Client::builder().api_key(KEY).base_url(server.uri()).retry_policy(retry).build().unwrap()
 }
 
+/// A Perplexity client with its own per-attempt timeout.
+fn timed_client(base_url: &str, timeout: Duration, retry: RetryPolicy) -> Client {
+    Client::builder().api_key(KEY).base_url(base_url).timeout(timeout).retry_policy(retry).build().unwrap()
+}
+
 fn token_body() -> serde_json::Value {
     json!({"auth_token": "pplx-minted-token-777", "created_at_epoch_seconds": 1})
+}
+
+/// A server whose every POST mints a token.
+async fn token_server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body()))
+        .mount(&server)
+        .await;
+    server
 }
 
 async fn request_count(server: &MockServer) -> usize {
@@ -107,13 +122,7 @@ async fn a_post_that_times_out_is_not_retried_and_a_get_is() {
         .respond_with(ResponseTemplate::new(200).set_body_json(token_body()).set_delay(Duration::from_secs(3)))
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(server.uri())
-        .timeout(Duration::from_millis(150))
-        .retry_policy(quick_retries(2))
-        .build()
-        .unwrap();
+    let client = timed_client(&server.uri(), Duration::from_millis(150), quick_retries(2));
     let error = client.generate_auth_token(None).await.unwrap_err();
     assert!(matches!(error, Error::Timeout { attempts: 1, .. }), "{error:?}");
     assert_eq!(request_count(&server).await, 1);
@@ -291,11 +300,7 @@ async fn a_get_carries_no_idempotency_key_and_is_retried() {
 
 #[tokio::test]
 async fn without_an_idempotency_header_a_post_carries_no_key() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_body()))
-        .mount(&server)
-        .await;
+    let server = token_server().await;
     client(&server, RetryPolicy::none()).generate_auth_token(None).await.unwrap();
     assert_eq!(idempotency_keys(&server).await, [Vec::<String>::new()]);
 }
@@ -375,13 +380,7 @@ async fn a_slow_server_hits_the_client_timeout() {
         .respond_with(ResponseTemplate::new(200).set_body_json(token_body()).set_delay(Duration::from_secs(3)))
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(server.uri())
-        .timeout(Duration::from_millis(200))
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = timed_client(&server.uri(), Duration::from_millis(200), RetryPolicy::none());
     let started = Instant::now();
     let error = client.generate_auth_token(None).await.unwrap_err();
     assert!(matches!(error, Error::Timeout { attempts: 1, .. }), "{error:?}");
@@ -395,13 +394,7 @@ async fn the_timeout_can_be_changed_per_call() {
         .respond_with(ResponseTemplate::new(200).set_body_json(token_body()).set_delay(Duration::from_millis(400)))
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(server.uri())
-        .timeout(Duration::from_millis(100))
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = timed_client(&server.uri(), Duration::from_millis(100), RetryPolicy::none());
     assert!(matches!(client.generate_auth_token(None).await, Err(Error::Timeout { .. })));
     let patient = client.with_timeout(Duration::from_secs(10));
     patient.generate_auth_token(None).await.unwrap();
@@ -473,11 +466,7 @@ async fn a_ten_megabyte_body_does_not_hang() {
 
 #[tokio::test]
 async fn the_user_agent_names_the_crate_and_version() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_body()))
-        .mount(&server)
-        .await;
+    let server = token_server().await;
     client(&server, RetryPolicy::none()).generate_auth_token(None).await.unwrap();
     let request = &server.received_requests().await.unwrap()[0];
     assert_eq!(request.headers.get("user-agent").unwrap(), "perplexity/0.1.0");
@@ -485,11 +474,7 @@ async fn the_user_agent_names_the_crate_and_version() {
 
 #[tokio::test]
 async fn default_headers_are_sent_with_every_request() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_body()))
-        .mount(&server)
-        .await;
+    let server = token_server().await;
     let client =
         Client::builder().api_key(KEY).base_url(server.uri()).default_header("x-team", "growth").build().unwrap();
     client.generate_auth_token(None).await.unwrap();

@@ -450,15 +450,9 @@ impl Lowerer<'_> {
         if params.is_empty() {
             return None;
         }
-        let name = naming::unique(format!("{type_base}Params"), &mut self.taken_type_names);
-        let docs = vec![format!(
-            "Query and header parameters of [`Client::{}`](crate::Client::{}).",
-            context.method_name,
-            naming::unraw(&context.method_name)
-        )];
         let def = ParamsDef { method_name: context.method_name.clone(), params: params.to_vec() };
-        self.define(name.clone(), docs, &context.at, TypeKind::Params(def));
-        Some(name)
+        let doc = ("Query and header parameters of", ".");
+        Some(self.define_for_operation(context, type_base, "Params", doc, TypeKind::Params(def)))
     }
 
     /// The `<Operation>Error` enum, when the spec documents error responses.
@@ -471,15 +465,26 @@ impl Lowerer<'_> {
         if errors.is_empty() {
             return None;
         }
-        let name = naming::unique(format!("{type_base}Error"), &mut self.taken_type_names);
-        let docs = vec![format!(
-            "The error responses documented for [`Client::{}`](crate::Client::{}), one variant per status.",
-            context.method_name,
-            naming::unraw(&context.method_name)
-        )];
         let def = ErrorsDef { method_name: context.method_name.clone(), variants: errors };
-        self.define(name.clone(), docs, &context.at, TypeKind::Errors(def));
-        Some(name)
+        let doc = ("The error responses documented for", ", one variant per status.");
+        Some(self.define_for_operation(context, type_base, "Error", doc, TypeKind::Errors(def)))
+    }
+
+    /// A type that belongs to one operation, `<Operation><suffix>`, documented as the two parts of
+    /// `doc` around a link to the operation's method.
+    fn define_for_operation(
+        &mut self,
+        context: &OperationContext<'_>,
+        type_base: &str,
+        suffix: &str,
+        (before, after): (&str, &str),
+        kind: TypeKind,
+    ) -> String {
+        let name = naming::unique(format!("{type_base}{suffix}"), &mut self.taken_type_names);
+        let method = naming::unraw(&context.method_name);
+        let docs = vec![format!("{before} [`Client::{}`](crate::Client::{method}){after}", context.method_name)];
+        self.define(name.clone(), docs, &context.at, kind);
+        name
     }
 
     fn resolve_parameter(
