@@ -1,0 +1,68 @@
+//! Authentication: how each operation presents the API key.
+
+use openapiv3::{ReferenceOr, SecurityScheme};
+
+use super::{Lowerer, OperationContext};
+use crate::diagnostics::pointer;
+use crate::ir::AuthScheme;
+
+impl Lowerer<'_> {
+    pub(super) fn operation_auth(
+        &mut self,
+        context: &OperationContext<'_>,
+        operation: &openapiv3::Operation,
+    ) -> Option<AuthScheme> {
+        let requirements = operation.security.as_ref().or(self.document.security.as_ref())?;
+        let location = context.location(pointer(&context.at, &["security"]));
+        let mut problems = Vec::new();
+        for requirement in requirements.iter().filter(|r| !r.is_empty()) {
+            if requirement.len() > 1 {
+                problems.push(format!(
+                    "a requirement combining {} at once is not supported yet",
+                    requirement.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" and ")
+                ));
+                continue;
+            }
+            let Some(scheme_name) = requirement.keys().next() else { continue };
+            match self.security_scheme(scheme_name) {
+                Ok(auth) => return Some(auth),
+                Err(problem) => problems.push(problem),
+            }
+        }
+        if !problems.is_empty() {
+            let message = format!("none of the operation's security requirements can be used: {}", problems.join("; "));
+            self.diagnostics.error(location, message);
+        }
+        None
+    }
+
+    /// How the client's key is sent for a security scheme, or why it cannot be.
+    pub(super) fn security_scheme(&self, scheme_name: &str) -> Result<AuthScheme, String> {
+        let scheme = self
+            .document
+            .components
+            .as_ref()
+            .and_then(|c| c.security_schemes.get(scheme_name))
+            .and_then(ReferenceOr::as_item)
+            .ok_or_else(|| {
+                format!("security scheme `{scheme_name}` is not defined in `#/components/securitySchemes`")
+            })?;
+        match scheme {
+            SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name, .. } => {
+                Ok(AuthScheme::Header(name.clone()))
+            }
+            SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Query, name, .. } => {
+                Ok(AuthScheme::Query(name.clone()))
+            }
+            SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Cookie, .. } => {
+                Err(format!("security scheme `{scheme_name}` puts the key in a cookie, which is not supported"))
+            }
+            SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => Ok(AuthScheme::Bearer),
+            SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => Ok(AuthScheme::Basic),
+            SecurityScheme::HTTP { scheme, .. } => Err(format!(
+                "security scheme `{scheme_name}` uses HTTP `{scheme}` authentication, which is not supported"
+            )),
+            SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => Ok(AuthScheme::Bearer),
+        }
+    }
+}
