@@ -361,3 +361,31 @@ fn an_idempotency_header_that_is_no_header_name_is_rejected_with_its_line() {
     assert!(diagnostic.message.contains("`idempotency_header`"), "{diagnostic}");
     assert!(diagnostic.message.contains("\"Idempotency Key\""), "{diagnostic}");
 }
+
+/// A schema that a deep `$ref` points at is moved into the components to be shared; a problem
+/// inside it is still reported where it is in the file, not at the name it was moved to.
+#[test]
+fn problems_in_a_schema_reached_by_a_deep_ref_are_reported_where_the_user_wrote_them() {
+    let spec = format!(
+        "{VALID_HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Params:\n      type: object\n      properties:\n        filter:\n          type: object\n          properties:\n            bad: {{not: {{type: string}}}}\n    Uses: {{$ref: '#/components/schemas/Params/properties/filter'}}\n    Dangling: {{$ref: '#/components/schemas/Params/properties/nothing'}}\n"
+    );
+    let error = generate_error("deep.yaml", &spec);
+    let locations: Vec<String> = error
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == codegen::Severity::Error)
+        .map(|d| format!("{} {}", d.location, d.message))
+        .collect();
+    assert_eq!(locations.len(), 2, "{error}");
+    assert!(
+        locations
+            .iter()
+            .any(|l| l.starts_with("#/components/schemas/Params/properties/filter/properties/bad ")
+                && l.contains("`not`")),
+        "{error}"
+    );
+    assert!(
+        locations.iter().any(|l| l.starts_with("#/components/schemas/Dangling ") && l.contains("points at nothing")),
+        "{error}"
+    );
+}

@@ -105,11 +105,30 @@ impl fmt::Display for Error {
 pub(crate) struct Diagnostics {
     file: String,
     items: Vec<Diagnostic>,
+    /// Pointers that normalization made, and where their contents are in the user's file.
+    aliases: Vec<(String, String)>,
 }
 
 impl Diagnostics {
     pub(crate) fn new(file: &str) -> Self {
-        Self { file: file.to_owned(), items: Vec::new() }
+        Self { file: file.to_owned(), items: Vec::new(), aliases: Vec::new() }
+    }
+
+    /// Diagnostics at `made` (or below it), a place that normalization created, are reported at
+    /// `original`, where that content is in the file the user wrote.
+    pub(crate) fn alias_pointer(&mut self, made: String, original: String) {
+        self.aliases.push((made, original));
+    }
+
+    fn original_pointer(&self, pointer: String) -> String {
+        for (made, original) in &self.aliases {
+            if let Some(rest) = pointer.strip_prefix(made.as_str())
+                && (rest.is_empty() || rest.starts_with('/'))
+            {
+                return format!("{original}{rest}");
+            }
+        }
+        pointer
     }
 
     pub(crate) fn error(&mut self, location: Location, message: impl Into<String>) {
@@ -121,6 +140,13 @@ impl Diagnostics {
     }
 
     fn push(&mut self, severity: Severity, location: Location, message: String) {
+        let location = match location {
+            Location::Pointer(pointer) => Location::Pointer(self.original_pointer(pointer)),
+            Location::Operation { operation, pointer } => {
+                Location::Operation { operation, pointer: self.original_pointer(pointer) }
+            }
+            other => other,
+        };
         let diagnostic = Diagnostic { severity, file: self.file.clone(), location, message };
         if !self.items.contains(&diagnostic) {
             self.items.push(diagnostic);

@@ -15,6 +15,7 @@ pub mod ir;
 mod load;
 mod lower;
 pub mod naming;
+mod refs;
 mod render;
 mod settings;
 

@@ -39,6 +39,7 @@ pub(crate) enum Dialect {
 pub(crate) fn load(bytes: &[u8], diagnostics: &mut Diagnostics) -> Result<OpenAPI, crate::Error> {
     let mut raw = parse(bytes, diagnostics)?;
     let dialect = detect_dialect(&raw, diagnostics)?;
+    crate::refs::hoist_deep_schema_refs(&mut raw, diagnostics);
     normalize_document(&mut raw, dialect);
     serde_path_to_error::deserialize::<_, OpenAPI>(&raw).map_err(|error| {
         let pointer = json_pointer(error.path());
