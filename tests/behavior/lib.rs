@@ -10,6 +10,7 @@ mod tests {
     use wiremock::matchers::{method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
+    use fixture_all_of_beyond_objects as all_of;
     use fixture_bodies_and_binary as bodies;
     use fixture_discriminated_unions as events;
     use fixture_null_only_and_integer_limits as limits;
@@ -38,6 +39,20 @@ mod tests {
         assert!(matches!(square, Shape::Square(s) if s.side == 2.0));
         let cat: Pet = serde_json::from_value(json!({"petType": "Cat", "indoor": true})).unwrap();
         assert!(matches!(cat, Pet::Cat(c) if c.indoor == Some(true)));
+    }
+
+    #[test]
+    fn an_all_of_of_a_union_and_an_object_decodes_both_and_encodes_one_object() {
+        use all_of::types::{Click, Event, Payload, Status, View};
+        let wire = json!({"name": "n", "status": "active", "x": 1, "y": 2});
+        let event: Event = serde_json::from_value(wire.clone()).unwrap();
+        assert_eq!(event.name, "n");
+        assert_eq!(event.status, Some(Status::Active));
+        assert_eq!(event.payload, Payload::Click(Box::new(Click { x: 1, y: 2 })));
+        assert_eq!(serde_json::to_value(&event).unwrap(), wire);
+        let view = Event::new("v", Payload::View(Box::new(View { page: "/home".into() })));
+        assert_eq!(serde_json::to_value(&view).unwrap(), json!({"name": "v", "page": "/home"}));
+        assert!(serde_json::from_value::<Event>(json!({"name": "n"})).is_err(), "the union's shape is required");
     }
 
     #[test]

@@ -120,10 +120,22 @@ pub enum TypeKind {
 pub struct StructDef {
     /// The fields, in spec order.
     pub fields: Vec<Field>,
+    /// Unions the object also is (an `allOf` of objects and a `oneOf`): each a field whose
+    /// shape is flattened into the same JSON object.
+    pub flattened: Vec<FlattenedField>,
     /// Sent as `multipart/form-data` by some operation, so it needs a `to_multipart` method.
     pub multipart: bool,
     /// Typed `additionalProperties` beside the properties: a map of the other keys.
     pub additional: Option<AdditionalFields>,
+}
+
+/// A union held by a struct and flattened into its JSON object (`#[serde(flatten)]`).
+#[derive(Debug, Clone)]
+pub struct FlattenedField {
+    /// The field's Rust name (`payload`).
+    pub rust_name: String,
+    /// The union's type.
+    pub ty: TypeRef,
 }
 
 /// The map that holds an object's properties beyond the named ones.
@@ -138,15 +150,16 @@ pub struct AdditionalFields {
 impl StructDef {
     /// A struct can derive `Default` when every field may be absent.
     pub fn all_fields_optional(&self) -> bool {
-        self.fields.iter().all(Field::is_option)
+        self.flattened.is_empty() && self.fields.iter().all(Field::is_option)
     }
 
-    /// The arguments of the generated `new`: the fields that must be given. A struct gets a
-    /// `new` when it has some of those and also fields that `new` can leave unset.
+    /// The arguments of the generated `new`: the fields that must be given (the flattened unions
+    /// follow them). A struct gets a `new` when it has some of those and also fields that `new`
+    /// can leave unset.
     pub fn constructor_fields(&self) -> Option<Vec<&Field>> {
         let required: Vec<&Field> = self.fields.iter().filter(|f| !f.is_option()).collect();
         let has_optional = self.additional.is_some() || required.len() < self.fields.len();
-        (!required.is_empty() && has_optional).then_some(required)
+        ((!required.is_empty() || !self.flattened.is_empty()) && has_optional).then_some(required)
     }
 }
 

@@ -250,6 +250,85 @@ fn keywords_of_type(json_type: &str) -> &'static [&'static str] {
     }
 }
 
+/// Keys that describe a value or constrain it without saying what type it is: an `allOf` member
+/// made only of these (`{nullable: true}`, `{description: ...}`, `{readOnly: true}`, the usual
+/// 3.0 way to put siblings on a `$ref`) adds nothing to the type.
+fn is_annotation_key(key: &str) -> bool {
+    matches!(
+        key,
+        "nullable"
+            | "description"
+            | "title"
+            | "default"
+            | "example"
+            | "examples"
+            | "readOnly"
+            | "writeOnly"
+            | "deprecated"
+            | "externalDocs"
+            | "xml"
+            | "$comment"
+            | "format"
+            | "minLength"
+            | "maxLength"
+            | "pattern"
+            | "minimum"
+            | "maximum"
+            | "exclusiveMinimum"
+            | "exclusiveMaximum"
+            | "multipleOf"
+            | "minItems"
+            | "maxItems"
+            | "uniqueItems"
+            | "minProperties"
+            | "maxProperties"
+    ) || key.starts_with("x-")
+}
+
+/// The keys of an annotation-only `allOf` member that are kept on the schema around it: what
+/// `openapiv3` reads beside `allOf` (constraints without a type have nothing to apply to).
+fn is_kept_annotation(key: &str) -> bool {
+    matches!(
+        key,
+        "nullable"
+            | "description"
+            | "title"
+            | "default"
+            | "example"
+            | "readOnly"
+            | "writeOnly"
+            | "deprecated"
+            | "externalDocs"
+    ) || key.starts_with("x-")
+}
+
+/// `allOf` members that only annotate (see [`is_annotation_key`]) merge into the schema around
+/// them, the outer schema's own keys winning; `allOf: [{$ref: X}, {nullable: true}]` becomes a
+/// nullable reference to `X`.
+fn merge_annotation_members(schema: &mut Map<String, Value>) {
+    let Some(Value::Array(members)) = schema.get_mut("allOf") else { return };
+    let is_annotation =
+        |member: &Value| member.as_object().is_some_and(|m| !m.is_empty() && m.keys().all(|k| is_annotation_key(k)));
+    if !members.iter().any(is_annotation) {
+        return;
+    }
+    let (annotations, kept): (Vec<Value>, Vec<Value>) = std::mem::take(members).into_iter().partition(is_annotation);
+    *members = kept;
+    if members.is_empty() {
+        schema.remove("allOf");
+    }
+    for annotation in annotations {
+        let Value::Object(annotation) = annotation else { continue };
+        for (key, value) in annotation {
+            if key == "nullable" && value == Value::Bool(true) {
+                schema.insert(key, value);
+            } else if is_kept_annotation(&key) {
+                schema.entry(key).or_insert(value);
+            }
+        }
+    }
+}
+
 fn normalize_schema(value: &mut Value, dialect: Dialect) {
     let Some(schema) = value.as_object_mut() else { return };
 
@@ -273,6 +352,8 @@ fn normalize_schema(value: &mut Value, dialect: Dialect) {
             schema.insert("nullable".into(), Value::Bool(true));
         }
     }
+
+    merge_annotation_members(schema);
 
     // Recurse into subschemas.
     for key in ["items", "not", "additionalProperties", "unevaluatedItems", "contains", "if", "then", "else"] {
@@ -485,6 +566,23 @@ mod tests {
     #[test]
     fn lone_null_type_is_marked() {
         assert_eq!(normalized(Dialect::V31, json!({"type": "null"})), json!({"x-null": true}));
+    }
+
+    #[test]
+    fn annotation_only_all_of_members_merge_into_the_schema_around_them() {
+        let schema = normalized(
+            Dialect::V30,
+            json!({"allOf": [{"$ref": "#/components/schemas/X"}, {"nullable": true, "description": "d", "maxLength": 3}]}),
+        );
+        assert_eq!(
+            schema,
+            json!({"allOf": [{"$ref": "#/components/schemas/X"}], "nullable": true, "description": "d"})
+        );
+        let schema = normalized(
+            Dialect::V30,
+            json!({"description": "outer", "allOf": [{"description": "inner", "readOnly": true}, {"type": "object"}]}),
+        );
+        assert_eq!(schema, json!({"description": "outer", "readOnly": true, "allOf": [{"type": "object"}]}));
     }
 
     #[test]

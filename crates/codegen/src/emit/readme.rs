@@ -222,6 +222,11 @@ fn value_expr(api: &Api, krate: &proc_macro2::Ident, ty: &TypeRef, name: &str, d
                         }
                         ty => value_expr(api, krate, ty, &field.wire_name, depth + 1),
                     });
+                    let flattened = def
+                        .flattened
+                        .iter()
+                        .map(|field| value_expr(api, krate, &field.ty, &field.rust_name, depth + 1));
+                    let args = args.chain(flattened);
                     quote! { #path::new(#(#args),*) }
                 }
                 Some(TypeKind::Struct(def)) => {
@@ -234,6 +239,12 @@ fn value_expr(api: &Api, krate: &proc_macro2::Ident, ty: &TypeRef, name: &str, d
                             quote! { #field_ident: #value }
                         }
                     });
+                    let flattened = def.flattened.iter().map(|field| {
+                        let field_ident = ident(&field.rust_name);
+                        let value = value_expr(api, krate, &field.ty, &field.rust_name, depth + 1);
+                        quote! { #field_ident: #value }
+                    });
+                    let fields = fields.chain(flattened);
                     let additional = def.additional.as_ref().map(|additional| {
                         let field_ident = ident(&additional.rust_name);
                         quote! { , #field_ident: Default::default() }

@@ -126,6 +126,17 @@ fn struct_def(api: &Api, name: &Ident, docs: &TokenStream, def: &StructDef) -> T
             pub #ident: #ty,
         }
     });
+    let flattened = def.flattened.iter().map(|field| {
+        let ident = ident(&field.rust_name);
+        let ty = type_tokens(&field.ty, false);
+        let doc =
+            format!(" The value is also a [`{}`]; its fields are part of the same object.", type_display(&field.ty));
+        quote! {
+            #[doc = #doc]
+            #[serde(flatten)]
+            pub #ident: #ty,
+        }
+    });
     let multipart = def.multipart.then(|| multipart_impl(api, name, def));
     let constructor = def.constructor_fields().map(|required| {
         let args = required.iter().map(|field| {
@@ -147,11 +158,22 @@ fn struct_def(api: &Api, name: &Ident, docs: &TokenStream, def: &StructDef) -> T
                 _ => quote! { #ident, },
             }
         });
+        let flattened_args = def.flattened.iter().map(|field| {
+            let ident = ident(&field.rust_name);
+            let ty = type_tokens(&field.ty, false);
+            quote! { #ident: #ty }
+        });
+        let args = args.chain(flattened_args);
+        let flattened_inits = def.flattened.iter().map(|field| {
+            let ident = ident(&field.rust_name);
+            quote! { #ident, }
+        });
+        let inits = inits.chain(flattened_inits);
         let additional = def.additional.as_ref().map(|additional| {
             let ident = ident(&additional.rust_name);
             quote! { #ident: std::collections::BTreeMap::new(), }
         });
-        let allow = (required.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+        let allow = (required.len() + def.flattened.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
         quote! {
             impl #name {
                 /// A value with the required fields given and every optional one unset.
@@ -167,6 +189,7 @@ fn struct_def(api: &Api, name: &Ident, docs: &TokenStream, def: &StructDef) -> T
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
         pub struct #name {
             #(#fields)*
+            #(#flattened)*
             #additional
         }
 

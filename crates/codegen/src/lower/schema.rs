@@ -12,8 +12,8 @@ use super::Lowerer;
 use crate::diagnostics::{Location, pointer};
 use crate::docs;
 use crate::ir::{
-    AdditionalFields, EnumDef, EnumVariant, Field, FloatKind, IntegerKind, StructDef, TypeKind, TypeRef, UnionDef,
-    UnionVariant,
+    AdditionalFields, EnumDef, EnumVariant, Field, FlattenedField, FloatKind, IntegerKind, StructDef, TypeKind,
+    TypeRef, UnionDef, UnionVariant,
 };
 use crate::naming;
 
@@ -151,6 +151,7 @@ impl Lowerer<'_> {
                 &object.properties,
                 &object.required,
                 object.additional_properties.as_ref(),
+                &[],
                 data,
                 hint,
                 at,
@@ -179,17 +180,20 @@ impl Lowerer<'_> {
         TypeRef::Array(Box::new(option_if(item)))
     }
 
+    /// An object: a struct of its properties (and of `unions`, the union members of an `allOf`
+    /// it was merged from, each a flattened field), or a map when it has no properties.
     #[allow(clippy::too_many_arguments)]
     fn lower_object(
         &mut self,
         properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
         required: &[String],
         additional: Option<&AdditionalProperties>,
+        unions: &[(String, ReferenceOr<Schema>)],
         data: &SchemaData,
         hint: &Hint,
         at: &str,
     ) -> TypeRef {
-        if properties.is_empty() {
+        if properties.is_empty() && unions.is_empty() {
             return match additional {
                 Some(AdditionalProperties::Schema(value)) => {
                     let value = self.lower_schema(value, &hint.child("Value"), &pointer(at, &["additionalProperties"]));
@@ -221,6 +225,24 @@ impl Lowerer<'_> {
                 }
             })
             .collect();
+        // Union members of an `allOf`: the value is also one of their shapes, so the struct
+        // holds that shape too, flattened into the same JSON object.
+        let flattened = unions
+            .iter()
+            .map(|(union_at, union)| {
+                let lowered = self.lower_schema(union, &struct_hint.child("Kind"), union_at);
+                // `EventPayload` inside `Event` is its `payload`; `Shape` is its `shape`.
+                let base = match &lowered.ty {
+                    TypeRef::Named(union_name) => union_name
+                        .strip_prefix(name.as_str())
+                        .filter(|rest| !rest.is_empty())
+                        .unwrap_or(union_name)
+                        .to_owned(),
+                    _ => "kind".to_owned(),
+                };
+                FlattenedField { rust_name: naming::unique(naming::snake_ident(&base), &mut taken), ty: lowered.ty }
+            })
+            .collect();
         // Typed extra properties are kept in a map beside the named fields.
         let additional = match additional {
             Some(AdditionalProperties::Schema(value)) => {
@@ -231,7 +253,8 @@ impl Lowerer<'_> {
             }
             _ => None,
         };
-        self.define(name, type_docs(data), at, TypeKind::Struct(StructDef { fields, multipart: false, additional }))
+        let def = StructDef { fields, flattened, multipart: false, additional };
+        self.define(name, type_docs(data), at, TypeKind::Struct(def))
     }
 
     fn lower_union(&mut self, members: &[ReferenceOr<Schema>], data: &SchemaData, hint: &Hint, at: &str) -> Lowered {
@@ -332,29 +355,65 @@ impl Lowerer<'_> {
             lowered.nullable |= data.nullable;
             return lowered;
         }
-        // Several members: merge their properties into one struct.
+        // One member with a type (an enum, a scalar, an array, a union) beside objects that say
+        // nothing (`type: object` alone, what `$ref` plus a sibling `type` becomes): that member.
+        let bare: Vec<bool> = members.iter().map(|member| self.is_bare_object(member)).collect();
+        if let [(index, member)] = members.iter().enumerate().filter(|(index, _)| !bare[*index]).collect::<Vec<_>>()[..]
+        {
+            let mut lowered = self.lower_schema(member, hint, &pointer(at, &["allOf", &index.to_string()]));
+            lowered.nullable |= data.nullable;
+            return lowered;
+        }
+        // Several members: merge their properties into one struct; unions among them become
+        // flattened fields of it.
         let mut merged = MergedObject::default();
         self.merge_all_of(members, at, &mut merged, "`allOf` with more than one member");
-        let ty = self.lower_object(&merged.properties, &merged.required, None, data, hint, at);
+        let ty = self.lower_object(&merged.properties, &merged.required, None, &merged.unions, data, hint, at);
         Lowered { ty, nullable: data.nullable }
     }
 
-    /// Adds the properties of every `allOf` member of the schema at `at` to `merged`; a member
-    /// that is not an object is an error, `what` naming the construct in the message.
+    /// Whether a member adds nothing to an `allOf`: an object schema with no properties, no
+    /// `required` and no `additionalProperties`, or a schema with no keywords at all.
+    fn is_bare_object(&self, member: &ReferenceOr<Schema>) -> bool {
+        let Some(schema) = self.member_schema(member) else { return false };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                object.properties.is_empty() && object.required.is_empty() && object.additional_properties.is_none()
+            }
+            SchemaKind::Any(any) => {
+                matches!(any.typ.as_deref(), None | Some("object"))
+                    && any.properties.is_empty()
+                    && any.required.is_empty()
+                    && any.additional_properties.is_none()
+                    && any.items.is_none()
+                    && any.enumeration.is_empty()
+                    && any.one_of.is_empty()
+                    && any.any_of.is_empty()
+                    && any.all_of.is_empty()
+                    && any.format.is_none()
+            }
+            _ => false,
+        }
+    }
+
+    /// Adds the properties of every `allOf` member of the schema at `at` to `merged`, and its
+    /// unions to `merged.unions`; a member that is neither an object nor a union is an error,
+    /// `what` naming the construct in the message.
     fn merge_all_of(&mut self, members: &[ReferenceOr<Schema>], at: &str, merged: &mut MergedObject, what: &str) {
         for (index, member) in members.iter().enumerate() {
             let member_at = pointer(at, &["allOf", &index.to_string()]);
             if !self.collect_member(member, &member_at, merged, 0) {
                 self.diagnostics.error(
                     Location::Pointer(member_at),
-                    format!("{what} is supported only when every member is an object"),
+                    format!("{what} is supported only when every member is an object or a union of objects; this one is neither, so no value can be both"),
                 );
             }
         }
     }
 
     /// Adds the properties of an object schema (or a reference to one), following nested
-    /// `allOf`s; `false` when the member is not an object.
+    /// `allOf`s; a union (`oneOf`/`anyOf`) is kept whole, to become a flattened field; `false`
+    /// when the member is neither.
     fn collect_member(
         &mut self,
         member: &ReferenceOr<Schema>,
@@ -385,6 +444,18 @@ impl Lowerer<'_> {
                 merged.add(&object.properties, &object.required);
                 true
             }
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                merged.unions.push((at.to_owned(), member.clone()));
+                true
+            }
+            SchemaKind::Any(any)
+                if (!any.one_of.is_empty() || !any.any_of.is_empty())
+                    && any.properties.is_empty()
+                    && any.all_of.is_empty() =>
+            {
+                merged.unions.push((at.to_owned(), member.clone()));
+                true
+            }
             SchemaKind::AllOf { all_of } => all_of.iter().enumerate().all(|(index, member)| {
                 self.collect_member(member, &pointer(at, &["allOf", &index.to_string()]), merged, depth + 1)
             }),
@@ -411,13 +482,21 @@ impl Lowerer<'_> {
         let typ = any.typ.as_deref();
         let ty = if typ == Some("object") || !any.properties.is_empty() {
             if any.all_of.is_empty() {
-                self.lower_object(&any.properties, &any.required, any.additional_properties.as_ref(), data, hint, at)
+                self.lower_object(
+                    &any.properties,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                    &[],
+                    data,
+                    hint,
+                    at,
+                )
             } else {
                 // `properties` beside `allOf`: one struct with all of them.
                 let mut merged = MergedObject::default();
                 merged.add(&any.properties, &any.required);
                 self.merge_all_of(&any.all_of, at, &mut merged, "`allOf` beside `properties`");
-                self.lower_object(&merged.properties, &merged.required, None, data, hint, at)
+                self.lower_object(&merged.properties, &merged.required, None, &merged.unions, data, hint, at)
             }
         } else if typ == Some("array") || any.items.is_some() {
             self.lower_array(any.items.as_ref(), hint, at)
@@ -433,7 +512,7 @@ impl Lowerer<'_> {
         } else if typ == Some("boolean") {
             TypeRef::Bool
         } else if typ.is_none() && any.additional_properties.is_some() {
-            self.lower_object(&any.properties, &any.required, any.additional_properties.as_ref(), data, hint, at)
+            self.lower_object(&any.properties, &any.required, any.additional_properties.as_ref(), &[], data, hint, at)
         } else if let (None, false) = (typ, any.one_of.is_empty() && any.any_of.is_empty()) {
             let members = if any.one_of.is_empty() { &any.any_of } else { &any.one_of };
             return self.lower_union(members, data, hint, at);
@@ -540,11 +619,13 @@ fn property_constant(schema: &Schema, property: &str, lowerer: &Lowerer<'_>, dep
     }
 }
 
-/// The properties and required names gathered from the members of an `allOf`.
+/// The properties and required names gathered from the members of an `allOf`, and its members
+/// that are unions, each with its pointer.
 #[derive(Default)]
 struct MergedObject {
     properties: IndexMap<String, ReferenceOr<Box<Schema>>>,
     required: Vec<String>,
+    unions: Vec<(String, ReferenceOr<Schema>)>,
 }
 
 impl MergedObject {
