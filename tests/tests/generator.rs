@@ -389,3 +389,33 @@ fn problems_in_a_schema_reached_by_a_deep_ref_are_reported_where_the_user_wrote_
         "{error}"
     );
 }
+
+/// A security requirement that names no defined scheme loses that alternative, with a warning;
+/// an operation left with no usable alternative is still generated, without a credential, and
+/// says so. Neither refuses the spec.
+#[test]
+fn undefined_security_schemes_are_skipped_with_a_warning() {
+    let spec = format!(
+        "{VALID_HEAD}components:\n  securitySchemes:\n    Key: {{type: apiKey, in: header, name: x-key}}\npaths:\n  /a:\n    get:\n      operationId: getA\n      security: [{{Missing: []}}, {{Key: []}}]\n      responses:\n        '204': {{description: none}}\n  /b:\n    get:\n      operationId: getB\n      security: [{{Missing: []}}]\n      responses:\n        '204': {{description: none}}\n"
+    );
+    let generated = codegen::generate(
+        SpecFile { path: "auth.yaml", contents: spec.as_bytes() },
+        &Settings::for_crate("x"),
+        &options(),
+    )
+    .unwrap_or_else(|error| panic!("one operation's bad security must not refuse the spec:\n{error}"));
+    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("`getA`") && w.contains("`Missing` is not defined") && w.contains("skipped")),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("`getB`") && w.contains("generated without a credential")),
+        "{warnings:#?}"
+    );
+    let client = &generated.files.iter().find(|f| f.path == "src/client.rs").expect("client.rs").contents;
+    assert!(client.contains(".auth(Auth::Header(\"x-key\"))"), "getA sends the key the other alternative names");
+    assert!(client.contains("pub async fn get_b("), "getB is generated");
+}

@@ -25,13 +25,25 @@ impl Lowerer<'_> {
             }
             let Some(scheme_name) = requirement.keys().next() else { continue };
             match self.security_scheme(scheme_name) {
-                Ok(auth) => return Some(auth),
+                Ok(auth) => {
+                    // Alternatives that name no scheme at all are a mistake in the spec: say so
+                    // even though another alternative serves.
+                    for problem in problems.iter().filter(|p| p.contains("is not defined")) {
+                        self.diagnostics.warning(location.clone(), format!("{problem}; that alternative is skipped"));
+                    }
+                    return Some(auth);
+                }
                 Err(problem) => problems.push(problem),
             }
         }
         if !problems.is_empty() {
-            let message = format!("none of the operation's security requirements can be used: {}", problems.join("; "));
-            self.diagnostics.error(location, message);
+            // One operation's credential should not cost the whole crate: the method is still
+            // generated, sending the client's default headers and no key of its own.
+            let message = format!(
+                "none of the operation's security requirements can be used ({}); the method is generated without a credential, so set what the API needs as a default header of the client",
+                problems.join("; ")
+            );
+            self.diagnostics.warning(location, message);
         }
         None
     }

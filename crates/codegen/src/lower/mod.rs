@@ -60,7 +60,7 @@ pub(crate) fn lower(document: &OpenAPI, settings: &Settings, diagnostics: &mut D
     lowerer.box_large_union_variants();
     lowerer.fill_missing_docs(&operations);
     let (default_base_url, servers) = lowerer.servers();
-    let display_name = settings.client.display_name.clone().unwrap_or_else(|| document.info.title.clone());
+    let display_name = settings.client.display_name.clone().unwrap_or_else(|| display_name(&document.info.title));
     Api {
         title: document.info.title.clone(),
         display_name,
@@ -287,5 +287,38 @@ impl OperationContext<'_> {
     /// A place inside this operation, for diagnostics.
     fn location(&self, pointer: impl Into<String>) -> Location {
         Location::operation(&self.id, pointer)
+    }
+}
+
+/// The API's name for docs and messages, which say "the {name} API": the spec's title without a
+/// trailing "API" (or "REST API"), so "Keeper API" does not become "the Keeper API API".
+fn display_name(title: &str) -> String {
+    let trimmed = title.trim();
+    let words: Vec<&str> = trimmed.split_whitespace().collect();
+    let api_words = match words.as_slice() {
+        [.., rest, last] if last.eq_ignore_ascii_case("api") && rest.eq_ignore_ascii_case("rest") => 2,
+        [.., last] if last.eq_ignore_ascii_case("api") => 1,
+        _ => 0,
+    };
+    if api_words == 0 || words.len() <= api_words {
+        return trimmed.to_owned();
+    }
+    words[..words.len() - api_words].join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn display_names_do_not_repeat_api() {
+        for (title, name) in [
+            ("Keeper API", "Keeper"),
+            ("Stripe REST API", "Stripe"),
+            ("Simli", "Simli"),
+            ("API", "API"),
+            ("The Oxide Region API", "The Oxide Region"),
+            ("Rapid", "Rapid"),
+        ] {
+            assert_eq!(super::display_name(title), name, "{title}");
+        }
     }
 }
