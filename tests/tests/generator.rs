@@ -152,23 +152,65 @@ fn dangling_ref_names_the_referencing_place() {
     assert!(diagnostic.message.contains("#/components/schemas/Missing"), "{diagnostic}");
 }
 
+/// Official specs reuse operationIds across paths. Each such operation is named by its method
+/// and path (in settings and messages) and its method gets the path's words, deterministically,
+/// with a warning that names every place; the settings can still choose the names.
 #[test]
-fn duplicate_operation_ids_are_rejected() {
+fn duplicate_operation_ids_are_disambiguated_by_path() {
     let op = |path: &str| {
         format!(
             "  {path}:\n    get:\n      operationId: getThing\n      responses:\n        '204': {{description: none}}\n"
         )
     };
     let spec = format!("{VALID_HEAD}paths:\n{}{}", op("/a"), op("/b"));
-    let error = generate_error("dupes.yaml", &spec);
-    let diagnostic = only_error(&error, "dupes.yaml");
-    assert_eq!(
-        diagnostic.location,
-        Location::Operation { operation: "getThing".into(), pointer: "#/paths/~1b/get".into() }
+    let generate = |settings: &Settings| {
+        codegen::generate(SpecFile { path: "dupes.yaml", contents: spec.as_bytes() }, settings, &options())
+            .unwrap_or_else(|error| panic!("a shared operationId must not refuse the spec:\n{error}"))
+    };
+    let generated = generate(&Settings::for_crate("x"));
+    let client = &generated.files.iter().find(|f| f.path == "src/client.rs").expect("client.rs").contents;
+    assert!(client.contains("pub async fn get_thing_a(") && client.contains("pub async fn get_thing_b("), "{client}");
+    let warning =
+        generated.warnings.iter().find(|w| w.message.contains("`getThing` is used 2 times")).expect("a warning");
+    assert!(warning.message.contains("#/paths/~1a/get") && warning.message.contains("#/paths/~1b/get"), "{warning}");
+
+    let settings = Settings::from_toml(
+        "specs/x/provider.toml",
+        "[package]\nname = \"x\"\n\n[operations.\"GET /b\"]\nmethod_name = \"thing_b\"\n",
+    )
+    .expect("the settings parse");
+    let generated = generate(&settings);
+    let client = &generated.files.iter().find(|f| f.path == "src/client.rs").expect("client.rs").contents;
+    assert!(client.contains("pub async fn thing_b("), "the settings name it by `METHOD /path`");
+}
+
+/// The spec's own names win over derived ones: a method name that is already taken gets the
+/// path's words, and a derived `_stream` or `_with_response` that another operation's method
+/// has becomes `_byte_stream` or `_with_raw_response`; each with a warning.
+#[test]
+fn method_names_that_collide_are_renamed_deterministically_with_a_warning() {
+    let spec = format!(
+        "{VALID_HEAD}paths:\n  /files/{{id}}:\n    get:\n      operationId: download\n      parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]\n      responses:\n        '200': {{description: ok, content: {{application/octet-stream: {{schema: {{type: string, format: binary}}}}}}}}\n  /files/{{id}}/stream:\n    get:\n      operationId: downloadStream\n      parameters: [{{name: id, in: path, required: true, schema: {{type: string}}}}]\n      responses:\n        '204': {{description: none}}\n  /users:\n    get:\n      operationId: getUser\n      responses:\n        '204': {{description: none}}\n  /people:\n    get:\n      operationId: get_user\n      responses:\n        '204': {{description: none}}\n  /builder:\n    get:\n      operationId: builder\n      responses:\n        '204': {{description: none}}\n"
     );
+    let generated = codegen::generate(
+        SpecFile { path: "names.yaml", contents: spec.as_bytes() },
+        &Settings::for_crate("x"),
+        &options(),
+    )
+    .unwrap_or_else(|error| panic!("name collisions must not refuse the spec:\n{error}"));
+    let client = &generated.files.iter().find(|f| f.path == "src/client.rs").expect("client.rs").contents;
+    for method in
+        ["download(", "download_byte_stream(", "download_stream(", "get_user(", "get_user_people(", "builder_builder("]
+    {
+        assert!(client.contains(&format!("pub async fn {method}")), "`{method}` is generated:\n{client}");
+    }
+    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 3, "{warnings:#?}");
+    assert!(warnings.iter().any(|w| w.contains("`download_stream` is another operation's method")), "{warnings:#?}");
+    assert!(warnings.iter().any(|w| w.contains("`get_user` is also derived for operation `getUser`")), "{warnings:#?}");
     assert!(
-        diagnostic.message.contains("used twice") && diagnostic.message.contains("#/paths/~1a/get"),
-        "{diagnostic}"
+        warnings.iter().any(|w| w.contains("`builder` is also derived for the client's own method")),
+        "{warnings:#?}"
     );
 }
 

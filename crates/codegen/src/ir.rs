@@ -427,19 +427,40 @@ pub struct Operation {
     pub errors_type: Option<String>,
     /// How the API key is presented, if the operation needs it.
     pub auth: Option<AuthScheme>,
+    /// Names of the derived methods that had to give way to a name the spec uses.
+    pub derived_names: DerivedNames,
+}
+
+/// The names of an operation's derived methods, when they are not the usual `<name>_with_response`
+/// and `<name>_stream` because another operation's method has that name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DerivedNames {
+    /// Instead of `<name>_with_response`.
+    pub with_response: Option<String>,
+    /// Instead of `<name>_stream`.
+    pub stream: Option<String>,
 }
 
 impl Operation {
     /// The method that also returns the status and headers (`<name>_with_response`); streaming
     /// methods have none, as their stream carries both.
     pub fn with_response_name(&self) -> Option<String> {
-        (!matches!(self.success.kind, ResponseKind::Events(_)))
-            .then(|| format!("{}_with_response", crate::naming::unraw(&self.method_name)))
+        (!matches!(self.success.kind, ResponseKind::Events(_))).then(|| {
+            self.derived_names
+                .with_response
+                .clone()
+                .unwrap_or_else(|| format!("{}_with_response", crate::naming::unraw(&self.method_name)))
+        })
     }
 
     /// The method that reads the body as it arrives (`<name>_stream`), when there is one.
     pub fn stream_name(&self) -> Option<String> {
-        self.success.stream.as_ref().map(|_| format!("{}_stream", crate::naming::unraw(&self.method_name)))
+        self.success.stream.as_ref().map(|_| {
+            self.derived_names
+                .stream
+                .clone()
+                .unwrap_or_else(|| format!("{}_stream", crate::naming::unraw(&self.method_name)))
+        })
     }
 
     /// Every client method generated for this operation.

@@ -186,6 +186,16 @@ fn method_name_from_path(http_method: &str, path: &str, naming: PathNaming) -> S
     snake_ident(&name)
 }
 
+/// The literal words of a path, for telling apart operations that would share a name:
+/// `/v1/teams/{id}/members` gives `teams members` (a leading version segment says nothing).
+pub fn path_words(path: &str) -> String {
+    let literals: Vec<&str> = path.split('/').filter(|s| !s.is_empty() && !s.starts_with('{')).collect();
+    let is_version = |s: &&str| s.len() > 1 && s.starts_with('v') && s[1..].chars().all(|c| c.is_ascii_digit());
+    let meaningful: Vec<&str> = literals.iter().filter(|s| !is_version(s)).copied().collect();
+    let chosen = if meaningful.is_empty() { literals } else { meaningful };
+    chosen.iter().map(|s| words(s)).collect::<Vec<_>>().join(" ")
+}
+
 /// Variant names without the words every one of them repeats from the enum's name, as a
 /// person would write them: `Shape::Square` rather than `Shape::ShapeSquare`, and
 /// `ResponseStreamEvent::TextDelta` rather than `ResponseStreamEvent::TextDeltaEvent`. The

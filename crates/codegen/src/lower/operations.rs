@@ -8,7 +8,8 @@ use super::parameters::location_name;
 use super::{Lowerer, OperationContext};
 use crate::diagnostics::{Location, pointer};
 use crate::ir::{
-    AuthScheme, ErrorVariant, ErrorsDef, HttpMethod, Operation, Param, ParamLocation, ParamsDef, StreamKind, TypeKind,
+    AuthScheme, DerivedNames, ErrorVariant, ErrorsDef, HttpMethod, Operation, Param, ParamLocation, ParamsDef,
+    StreamKind, TypeKind,
 };
 use crate::{docs, naming};
 
@@ -64,86 +65,165 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
-        let path_naming = self.path_naming();
+        let names = self.name_operations();
         let mut operations = Vec::new();
-        let mut method_names: BTreeMap<String, String> = BTreeMap::new();
-        let mut operation_ids: BTreeMap<String, String> = BTreeMap::new();
         for (path, item) in &self.document.paths.paths {
-            let path_at = pointer("#/paths", &[path]);
-            let item = match item {
-                ReferenceOr::Item(item) => item,
-                ReferenceOr::Reference { reference } => {
-                    self.diagnostics.error(
-                        Location::Pointer(path_at),
-                        format!("path items given by `$ref: {reference}` are not supported; inline the path item"),
-                    );
-                    continue;
-                }
-            };
+            let ReferenceOr::Item(item) = item else { continue };
             for (method, operation) in item.iter() {
-                let at = pointer(&path_at, &[method]);
                 let Some(http_method) = HttpMethod::from_path_item_key(method) else { continue };
-                let id = operation.operation_id.clone().unwrap_or_else(|| format!("{http_method} {path}"));
-                if let Some(first) = operation_ids.insert(id.clone(), at.clone()) {
-                    self.diagnostics.error(
-                        Location::operation(&id, at.as_str()),
-                        format!("operationId `{id}` is used twice, here and at {first}; operationIds must be unique"),
-                    );
-                    continue;
-                }
-                let method_name = match self.settings.operations.get(&id).and_then(|o| o.method_name.clone()) {
-                    Some(name) => naming::snake_ident(&name),
-                    None => {
-                        let how = path_naming.get(&(path.clone(), method.to_owned())).copied().unwrap_or_default();
-                        naming::method_name(operation.operation_id.as_deref(), method, path, how)
-                    }
-                };
-                if let Some(other) = method_names.insert(method_name.clone(), id.clone()) {
-                    self.diagnostics.error(
-                        Location::operation(&id, at.as_str()),
-                        format!(
-                            "method name `{method_name}` is derived for both `{other}` and `{id}`; set `operations.\"{id}\".method_name` in the provider settings"
-                        ),
-                    );
-                    continue;
-                }
+                let Some((id, method_name)) = names.get(&(path.clone(), method.to_owned())).cloned() else { continue };
+                let at = pointer("#/paths", &[path, method]);
                 let context = OperationContext { id, at, path, http_method, method_name };
                 let lowered = self.lower_operation(&context, &item.parameters, operation);
                 operations.push((lowered, context.at));
             }
         }
-        self.check_method_names(&operations);
-        for key in self.settings.operations.keys() {
-            if !operation_ids.contains_key(key) {
-                self.diagnostics.error(
-                    Location::File,
-                    format!(
-                        "provider settings: `[operations.\"{key}\"]` matches no operation; use an operationId, or `METHOD /path` for an operation without one"
-                    ),
-                );
-            }
-        }
+        self.name_derived_methods(&mut operations);
         operations.into_iter().map(|(operation, _)| operation).collect()
     }
 
-    /// Reports client methods that would be defined twice: an operation's derived methods
-    /// (`<name>_with_response`, `<name>_stream`) against other operations' methods and the
-    /// client's own.
-    pub(super) fn check_method_names(&mut self, operations: &[(Operation, String)]) {
+    /// Every operation's id (for settings and messages) and method name, by path and method.
+    ///
+    /// The id is the operationId, or `METHOD /path` without one; operations that share an
+    /// operationId (official specs reuse `update` or `list` across paths) get `METHOD /path`
+    /// too, with a warning naming all of them. Method names come from the settings, the
+    /// operationId or the path (see [`naming::method_name`]); an operationId shared with
+    /// another adds the path's words (`update_teams`), and a method name that is already taken
+    /// (by another operation, or the client's own methods) does the same, with a warning, and
+    /// then a number. Spec order decides who keeps a name, so the result is deterministic.
+    fn name_operations(&mut self) -> BTreeMap<(String, String), (String, String)> {
+        let path_naming = self.path_naming();
+        let mut listed: Vec<(String, String, Option<String>)> = Vec::new();
+        for (path, item) in &self.document.paths.paths {
+            let ReferenceOr::Item(item) = item else {
+                if let ReferenceOr::Reference { reference } = item {
+                    self.diagnostics.error(
+                        Location::Pointer(pointer("#/paths", &[path])),
+                        format!("path items given by `$ref: {reference}` are not supported; inline the path item"),
+                    );
+                }
+                continue;
+            };
+            for (method, operation) in item.iter() {
+                listed.push((path.clone(), method.to_owned(), operation.operation_id.clone()));
+            }
+        }
+        let mut places_of_id: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for (path, method, id) in &listed {
+            if let Some(id) = id {
+                places_of_id.entry(id).or_default().push(pointer("#/paths", &[path, method]));
+            }
+        }
+        let mut names = BTreeMap::new();
+        let mut ids: BTreeSet<String> = BTreeSet::new();
         let mut owners: BTreeMap<String, String> = crate::ir::CLIENT_METHODS
             .iter()
             .map(|name| ((*name).to_owned(), "the client's own method".to_owned()))
             .collect();
-        for (operation, at) in operations {
-            for name in operation.all_method_names() {
-                if let Some(other) = owners.insert(name.clone(), format!("operation `{}`", operation.id)) {
-                    self.diagnostics.error(
-                        Location::operation(&operation.id, at.as_str()),
+        for (path, method, operation_id) in &listed {
+            let at = pointer("#/paths", &[path, method]);
+            let place = format!("{} {path}", method.to_ascii_uppercase());
+            let shared = operation_id.as_deref().and_then(|id| places_of_id.get(id).filter(|places| places.len() > 1));
+            let id = match (operation_id, shared) {
+                (Some(id), None) => id.clone(),
+                (Some(operation_id), Some(places)) => {
+                    self.diagnostics.warning(
+                        Location::operation(&place, at.as_str()),
                         format!(
-                            "client method `{name}` would be defined for both {other} and operation `{}`; set `operations.\"{}\".method_name` in the provider settings",
-                            operation.id, operation.id
+                            "operationId `{operation_id}` is used {} times ({}); each of these operations is named by its method and path, `{place}` here, in the settings and in messages",
+                            places.len(),
+                            places.join(", ")
                         ),
                     );
+                    place.clone()
+                }
+                (None, _) => place.clone(),
+            };
+            ids.insert(id.clone());
+            let override_name = self.settings.operations.get(&id).and_then(|o| o.method_name.clone());
+            let mut method_name = match (&override_name, operation_id, shared) {
+                (Some(name), _, _) => naming::snake_ident(name),
+                (None, Some(operation_id), Some(_)) => {
+                    naming::snake_ident(&format!("{operation_id} {}", naming::path_words(path)))
+                }
+                (None, _, _) => {
+                    let how = path_naming.get(&(path.clone(), method.clone())).copied().unwrap_or_default();
+                    naming::method_name(operation_id.as_deref(), method, path, how)
+                }
+            };
+            if let Some(other) = owners.get(naming::unraw(&method_name)).cloned() {
+                if override_name.is_some() {
+                    self.diagnostics.error(
+                        Location::operation(&id, at.as_str()),
+                        format!("the settings name this operation's method `{method_name}`, which {other} already has"),
+                    );
+                    continue;
+                }
+                let wanted = naming::snake_ident(&format!("{method_name} {}", naming::path_words(path)));
+                let taken: BTreeSet<String> = owners.keys().cloned().collect();
+                let mut taken = taken;
+                let renamed = naming::unique(wanted, &mut taken);
+                self.diagnostics.warning(
+                    Location::operation(&id, at.as_str()),
+                    format!(
+                        "method name `{method_name}` is also derived for {other}; this one is `{renamed}` (set `operations.\"{id}\".method_name` in the provider settings to choose)"
+                    ),
+                );
+                method_name = renamed;
+            }
+            owners.insert(naming::unraw(&method_name).to_owned(), format!("operation `{id}`"));
+            names.insert((path.clone(), method.clone()), (id, method_name));
+        }
+        for key in self.settings.operations.keys() {
+            if !ids.contains(key) {
+                self.diagnostics.error(
+                    Location::File,
+                    format!(
+                        "provider settings: `[operations.\"{key}\"]` matches no operation; use an operationId, or `METHOD /path` for an operation without one (or for one whose operationId is shared)"
+                    ),
+                );
+            }
+        }
+        names
+    }
+
+    /// Names the derived methods (`<name>_with_response`, `<name>_stream`). The spec's own names
+    /// win: a derived name that another operation's method (or the client's) already has
+    /// becomes `<name>_with_raw_response`, `<name>_byte_stream` or `<name>_event_stream`, then
+    /// numbered, with a warning.
+    fn name_derived_methods(&mut self, operations: &mut [(Operation, String)]) {
+        let mut taken: BTreeSet<String> = crate::ir::CLIENT_METHODS.iter().map(|name| (*name).to_owned()).collect();
+        taken.extend(operations.iter().map(|(operation, _)| naming::unraw(&operation.method_name).to_owned()));
+        for (operation, at) in operations.iter_mut() {
+            let main = naming::unraw(&operation.method_name).to_owned();
+            if let Some(name) = operation.with_response_name() {
+                if taken.contains(&name) {
+                    let renamed = naming::unique(format!("{main}_with_raw_response"), &mut taken);
+                    self.diagnostics.warning(
+                        Location::operation(&operation.id, at.as_str()),
+                        format!("`{name}` is another operation's method; this operation's is `{renamed}`"),
+                    );
+                    operation.derived_names.with_response = Some(renamed);
+                } else {
+                    taken.insert(name);
+                }
+            }
+            if let Some(name) = operation.stream_name() {
+                if taken.contains(&name) {
+                    let kind = match operation.success.stream.as_ref().map(|s| &s.kind) {
+                        Some(StreamKind::Events(_)) => "event_stream",
+                        _ => "byte_stream",
+                    };
+                    let renamed = naming::unique(format!("{main}_{kind}"), &mut taken);
+                    self.diagnostics.warning(
+                        Location::operation(&operation.id, at.as_str()),
+                        format!(
+                            "`{name}` is another operation's method; this operation's stream method is `{renamed}`"
+                        ),
+                    );
+                    operation.derived_names.stream = Some(renamed);
+                } else {
+                    taken.insert(name);
                 }
             }
         }
@@ -181,6 +261,7 @@ impl Lowerer<'_> {
             success,
             errors_type,
             auth,
+            derived_names: DerivedNames::default(),
         }
     }
 
