@@ -461,3 +461,29 @@ fn undefined_security_schemes_are_skipped_with_a_warning() {
     assert!(client.contains(".auth(Auth::Header(\"x-key\"))"), "getA sends the key the other alternative names");
     assert!(client.contains("pub async fn get_b("), "getB is generated");
 }
+
+/// Numbers beyond 64 bits and 3.1 keywords in a 3.0 document load, each with a warning at its
+/// place, instead of failing the whole document.
+#[test]
+fn out_of_range_numbers_and_mixed_dialects_load_with_warnings() {
+    let fixture = workspace_root().join("tests/fixtures/numbers-and-mixed-dialects.yaml");
+    let contents = std::fs::read(&fixture).expect("fixture is readable");
+    let generated = codegen::generate(
+        SpecFile { path: "numbers.yaml", contents: &contents },
+        &Settings::for_crate("x"),
+        &options(),
+    )
+    .unwrap_or_else(|error| panic!("the document must load:\n{error}"));
+    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+    let has = |place: &str, text: &str| warnings.iter().any(|w| w.contains(place) && w.contains(text));
+    assert!(has("/parameters/0/schema/maximum", "1.8446744073709552e+19` is not a 64-bit integer"), "{warnings:#?}");
+    assert!(has("/properties/width/enum", "are left out"), "{warnings:#?}");
+    assert!(has("#/components/schemas/Counter/properties/kind", "`const`"), "{warnings:#?}");
+    assert!(has("#/components/schemas/Counter/properties/value", "`type` as a list"), "{warnings:#?}");
+    assert!(has("/parameters/1/schema", "numeric `exclusiveMinimum`"), "{warnings:#?}");
+    let client = &generated.files.iter().find(|f| f.path == "src/client.rs").expect("client.rs").contents;
+    assert!(client.contains("-9223372036854775808"), "i64::MIN, written as a float, is still checked:\n{client}");
+    assert!(!client.contains("18446744073709552000"), "the bound beyond 64 bits is not checked");
+    assert!(client.contains("check_maximum(\"limit\", value, 100, false)"), "100.0 is the integer 100:\n{client}");
+    assert!(client.contains("check_minimum(\"limit\", value, 0, true)"), "a numeric exclusiveMinimum:\n{client}");
+}

@@ -18,6 +18,8 @@ pub mod naming;
 mod refs;
 mod render;
 mod settings;
+mod walk;
+mod yaml;
 
 use sha2::{Digest, Sha256};
 

@@ -26,7 +26,7 @@
 use openapiv3::OpenAPI;
 use serde_json::{Map, Value};
 
-use crate::diagnostics::{Diagnostics, Location, pointer_token};
+use crate::diagnostics::{Diagnostics, Location, pointer, pointer_token};
 
 /// Which OpenAPI dialect a document was written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +39,7 @@ pub(crate) enum Dialect {
 pub(crate) fn load(bytes: &[u8], diagnostics: &mut Diagnostics) -> Result<OpenAPI, crate::Error> {
     let mut raw = parse(bytes, diagnostics)?;
     let dialect = detect_dialect(&raw, diagnostics)?;
+    repair_schemas(&mut raw, dialect, diagnostics);
     crate::refs::hoist_deep_schema_refs(&mut raw, diagnostics);
     normalize_document(&mut raw, dialect);
     serde_path_to_error::deserialize::<_, OpenAPI>(&raw).map_err(|error| {
@@ -61,14 +62,11 @@ fn parse(bytes: &[u8], diagnostics: &mut Diagnostics) -> Result<Value, crate::Er
             diagnostics.fatal(location, format!("invalid JSON: {error}"))
         })?
     } else {
-        let mut yaml = serde_yaml::from_str::<serde_yaml::Value>(text).map_err(|error| {
+        crate::yaml::from_str(text).map_err(|error| {
             let location =
                 error.location().map_or(Location::File, |at| Location::Line { line: at.line(), column: at.column() });
             diagnostics.fatal(location, format!("invalid YAML: {error}"))
-        })?;
-        yaml.apply_merge()
-            .map_err(|error| diagnostics.fatal(Location::File, format!("invalid YAML merge key: {error}")))?;
-        yaml_to_json(yaml, "#", diagnostics)?
+        })?
     };
     if !value.is_object() {
         return Err(diagnostics.fatal(
@@ -77,56 +75,6 @@ fn parse(bytes: &[u8], diagnostics: &mut Diagnostics) -> Result<Value, crate::Er
         ));
     }
     Ok(value)
-}
-
-/// Converts YAML to JSON, turning non-string keys (such as an unquoted `200:`) into strings.
-fn yaml_to_json(yaml: serde_yaml::Value, at: &str, diagnostics: &mut Diagnostics) -> Result<Value, crate::Error> {
-    use serde_yaml::Value as Yaml;
-    Ok(match yaml {
-        Yaml::Null => Value::Null,
-        Yaml::Bool(b) => Value::Bool(b),
-        Yaml::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f).map(Value::Number).ok_or_else(|| {
-                    diagnostics
-                        .fatal(Location::Pointer(at.to_owned()), format!("the number {n} has no JSON equivalent"))
-                })?
-            }
-        }
-        Yaml::String(s) => Value::String(s),
-        Yaml::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| yaml_to_json(item, &format!("{at}/{i}"), diagnostics))
-                .collect::<Result<_, _>>()?,
-        ),
-        Yaml::Mapping(mapping) => {
-            let mut object = Map::new();
-            for (key, value) in mapping {
-                let key = match key {
-                    Yaml::String(s) => s,
-                    Yaml::Number(n) => n.to_string(),
-                    Yaml::Bool(b) => b.to_string(),
-                    Yaml::Null => "null".to_owned(),
-                    _ => {
-                        return Err(
-                            diagnostics.fatal(Location::Pointer(at.to_owned()), "a mapping key is not a scalar")
-                        );
-                    }
-                };
-                let child = format!("{at}/{}", pointer_token(&key));
-                object.insert(key, yaml_to_json(value, &child, diagnostics)?);
-            }
-            Value::Object(object)
-        }
-        Yaml::Tagged(tagged) => yaml_to_json(tagged.value, at, diagnostics)?,
-    })
 }
 
 fn detect_dialect(raw: &Value, diagnostics: &mut Diagnostics) -> Result<Dialect, crate::Error> {
@@ -154,6 +102,121 @@ fn detect_dialect(raw: &Value, diagnostics: &mut Diagnostics) -> Result<Dialect,
 }
 
 /// Keys whose values are example data, never schemas or spec structure.
+/// Fixes, with a warning at each place, what real specs get wrong in ways whose meaning is still
+/// clear: JSON Schema 2020-12 (OpenAPI 3.1) keywords in a 3.0 document, which are then read as
+/// 3.1 defines them, and integer bounds and enum values beyond what a 64-bit integer holds (what
+/// JavaScript tools write for the limits, `18446744073709552000`), which are dropped instead of
+/// failing the whole document.
+fn repair_schemas(raw: &mut Value, dialect: Dialect, diagnostics: &mut Diagnostics) {
+    crate::walk::schemas_mut(raw, &mut |schema, at| {
+        if dialect == Dialect::V30 {
+            for spelling in spellings_of_31(schema) {
+                diagnostics.warning(
+                    Location::Pointer(at.to_owned()),
+                    format!("{spelling} is OpenAPI 3.1 (JSON Schema 2020-12) in a 3.0 document; it is read as 3.1 defines it"),
+                );
+            }
+        }
+        repair_integer_numbers(schema, at, diagnostics);
+    });
+}
+
+/// The 3.1-only spellings a schema uses.
+fn spellings_of_31(schema: &Map<String, Value>) -> Vec<&'static str> {
+    let mut found = Vec::new();
+    match schema.get("type") {
+        Some(Value::Array(_)) => found.push("`type` as a list"),
+        Some(Value::String(t)) if t == "null" => found.push("`type: 'null'`"),
+        _ => {}
+    }
+    if schema.contains_key("const") {
+        found.push("`const`");
+    }
+    for key in ["exclusiveMinimum", "exclusiveMaximum"] {
+        if schema.get(key).is_some_and(Value::is_number) {
+            found.push(if key == "exclusiveMinimum" {
+                "a numeric `exclusiveMinimum`"
+            } else {
+                "a numeric `exclusiveMaximum`"
+            });
+        }
+    }
+    found
+}
+
+/// Integer schemas are generated as 64-bit integers: a bound, `multipleOf` or enum value that is
+/// not one (beyond the range, or a fraction) is dropped with a warning; a whole float (`100.0`)
+/// becomes the integer it is.
+fn repair_integer_numbers(schema: &mut Map<String, Value>, at: &str, diagnostics: &mut Diagnostics) {
+    let is_integer = match schema.get("type") {
+        Some(Value::String(t)) => t == "integer",
+        Some(Value::Array(types)) => {
+            let types: Vec<&Value> = types.iter().filter(|t| t.as_str() != Some("null")).collect();
+            types.len() == 1 && types[0] == "integer"
+        }
+        _ => false,
+    };
+    if !is_integer {
+        return;
+    }
+    let as_integer = |value: &Value| -> Option<Value> {
+        let number = value.as_number()?;
+        if number.is_i64() {
+            return Some(value.clone());
+        }
+        let float = number.as_f64()?;
+        // -2^63 is exactly an f64; 2^63 is one past i64::MAX.
+        let in_range = (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&float);
+        #[allow(clippy::cast_possible_truncation)] // checked whole and in range just above
+        (float.fract() == 0.0 && in_range).then(|| Value::from(float as i64))
+    };
+    for key in ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"] {
+        let Some(value) = schema.get(key) else { continue };
+        if !value.is_number() {
+            continue;
+        }
+        match as_integer(value) {
+            Some(integer) => {
+                schema.insert(key.to_owned(), integer);
+            }
+            None => {
+                diagnostics.warning(
+                    Location::Pointer(pointer(at, &[key])),
+                    format!("`{key}: {value}` is not a 64-bit integer, which this integer is generated as; it is not checked"),
+                );
+                schema.remove(key);
+            }
+        }
+    }
+    if let Some(Value::Array(values)) = schema.get_mut("enum") {
+        let mut dropped = Vec::new();
+        values.retain_mut(|value| {
+            if value.is_null() || !value.is_number() {
+                return true;
+            }
+            match as_integer(value) {
+                Some(integer) => {
+                    *value = integer;
+                    true
+                }
+                None => {
+                    dropped.push(value.to_string());
+                    false
+                }
+            }
+        });
+        if !dropped.is_empty() {
+            diagnostics.warning(
+                Location::Pointer(pointer(at, &["enum"])),
+                format!(
+                    "the enum values {} are not 64-bit integers, which this enum is generated with; they are left out",
+                    dropped.join(", ")
+                ),
+            );
+        }
+    }
+}
+
 fn is_data_key(key: &str) -> bool {
     matches!(key, "example" | "examples" | "default" | "enum" | "const") || key.starts_with("x-")
 }
@@ -340,7 +403,8 @@ fn normalize_schema(value: &mut Value, dialect: Dialect) {
         schema.insert("allOf".into(), Value::Array(vec![Value::Object(target)]));
     }
 
-    if dialect == Dialect::V31 {
+    // 3.1 spellings in a 3.0 document (see `repair_schemas`) are read the 3.1 way.
+    if dialect == Dialect::V31 || !spellings_of_31(schema).is_empty() {
         normalize_31_keywords(schema);
     }
 

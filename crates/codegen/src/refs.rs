@@ -21,32 +21,15 @@ use serde_json::{Map, Value};
 use crate::diagnostics::{Diagnostics, Location, pointer, pointer_token, unescape_pointer_token};
 use crate::naming;
 
-/// The keys under which a schema holds other schemas: one schema, a list, or a map of them.
-const SUBSCHEMA_ONE: &[&str] = &[
-    "items",
-    "additionalProperties",
-    "not",
-    "contains",
-    "if",
-    "then",
-    "else",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "propertyNames",
-];
-const SUBSCHEMA_LIST: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
-const SUBSCHEMA_MAP: &[&str] = &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
-
-/// Example values and extensions hold data, never schemas.
-fn is_data_key(key: &str) -> bool {
-    matches!(key, "example" | "examples" | "default" | "enum" | "const") || key.starts_with("x-")
-}
-
 /// Moves every schema that a `$ref` points at, outside `#/components/schemas/<name>`, into
 /// `components/schemas`, and rewrites the references.
 pub(crate) fn hoist_deep_schema_refs(raw: &mut Value, diagnostics: &mut Diagnostics) {
-    let mut sites = Vec::new();
-    collect_document_sites(raw, &mut sites);
+    let mut sites: Vec<(String, String)> = Vec::new();
+    crate::walk::schemas_mut(raw, &mut |schema, at| {
+        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            sites.push((at.to_owned(), reference.to_owned()));
+        }
+    });
     // Each distinct target, by its tokens, with the first place that refers to it.
     let mut targets: BTreeMap<Vec<String>, String> = BTreeMap::new();
     for (site, reference) in &sites {
@@ -283,82 +266,6 @@ fn synthetic_name(tokens: &[String]) -> String {
     naming::unreserved_type_name(naming::type_ident(&words.join(" ")))
 }
 
-/// Every schema position outside `components/schemas` entries' own bodies... and inside them:
-/// `(pointer of the schema, its $ref)` for each schema that is a reference.
-fn collect_document_sites(raw: &Value, sites: &mut Vec<(String, String)>) {
-    let Some(root) = raw.as_object() else { return };
-    for (key, value) in root {
-        if key == "components" {
-            let Some(components) = value.as_object() else { continue };
-            for (section, entries) in components {
-                let at = pointer("#/components", &[section]);
-                if section == "schemas" {
-                    if let Some(schemas) = entries.as_object() {
-                        for (name, schema) in schemas {
-                            collect_schema_sites(schema, &pointer(&at, &[name]), sites);
-                        }
-                    }
-                } else {
-                    collect_positions(entries, &at, sites);
-                }
-            }
-        } else if !is_data_key(key) {
-            collect_positions(value, &pointer("#", &[key]), sites);
-        }
-    }
-}
-
-/// Finds every `schema` key outside of schemas and example data.
-fn collect_positions(value: &Value, at: &str, sites: &mut Vec<(String, String)>) {
-    match value {
-        Value::Object(object) => {
-            for (key, child) in object {
-                if is_data_key(key) {
-                    continue;
-                }
-                let child_at = pointer(at, &[key]);
-                if key == "schema" {
-                    collect_schema_sites(child, &child_at, sites);
-                } else {
-                    collect_positions(child, &child_at, sites);
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (index, item) in items.iter().enumerate() {
-                collect_positions(item, &pointer(at, &[&index.to_string()]), sites);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn collect_schema_sites(schema: &Value, at: &str, sites: &mut Vec<(String, String)>) {
-    let Some(object) = schema.as_object() else { return };
-    if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
-        sites.push((at.to_owned(), reference.to_owned()));
-    }
-    for key in SUBSCHEMA_ONE {
-        if let Some(child) = object.get(*key) {
-            collect_schema_sites(child, &pointer(at, &[key]), sites);
-        }
-    }
-    for key in SUBSCHEMA_LIST {
-        if let Some(Value::Array(children)) = object.get(*key) {
-            for (index, child) in children.iter().enumerate() {
-                collect_schema_sites(child, &pointer(at, &[key, &index.to_string()]), sites);
-            }
-        }
-    }
-    for key in SUBSCHEMA_MAP {
-        if let Some(Value::Object(children)) = object.get(*key) {
-            for (name, child) in children {
-                collect_schema_sites(child, &pointer(at, &[key, name]), sites);
-            }
-        }
-    }
-}
-
 /// Rewrites every `$ref` (outside example data) whose target was moved: to the component it
 /// became, or to a copy of it, the reference's own siblings (a description) kept over it.
 fn rewrite_references(value: &mut Value, moved: &BTreeMap<Vec<String>, Replacement>) {
@@ -386,7 +293,7 @@ fn rewrite_references(value: &mut Value, moved: &BTreeMap<Vec<String>, Replaceme
                 None => {}
             }
             for (key, child) in object.iter_mut() {
-                if !is_data_key(key) {
+                if !crate::walk::is_data_key(key) {
                     rewrite_references(child, moved);
                 }
             }
