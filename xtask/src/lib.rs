@@ -6,6 +6,7 @@
 
 pub mod fetch;
 pub mod refresh;
+pub mod sweep;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -247,7 +248,7 @@ pub fn ensure_files(
 }
 
 /// Files under `dir` whose first line carries the `@generated` marker.
-fn generated_files_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+pub(crate) fn generated_files_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     if !dir.is_dir() {
         return Ok(found);
@@ -450,7 +451,7 @@ fn write_behavior_crate(root: &Path, specs: &[CheckedSpec], out: &Path) -> anyho
 }
 
 /// Writes only when the contents differ, so cargo's fingerprints stay fresh between runs.
-fn write_if_changed(path: &Path, contents: &str) -> anyhow::Result<()> {
+pub(crate) fn write_if_changed(path: &Path, contents: &str) -> anyhow::Result<()> {
     if fs::read_to_string(path).ok().as_deref() == Some(contents) {
         return Ok(());
     }

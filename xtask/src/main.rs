@@ -1,8 +1,8 @@
 //! `cargo xtask`: regenerate the provider crates, check they are fresh, generate a crate from any
-//! spec, refresh vendored specs from upstream, or compare two specs. Run `cargo xtask help` for
-//! usage.
+//! spec, refresh vendored specs from upstream, compare two specs, or sweep folders of specs
+//! through the generator and clippy. Run `cargo xtask help` for usage.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -25,6 +25,21 @@ usage:
   cargo xtask diff OLD NEW [--json] [--settings FILE]
       The change report between two spec files: what changed for a Rust caller of the
       generated crate, each change breaking, additive or docs-only, and the verdict.
+  cargo xtask sweep DIR... [--jobs N] [--out DIR] [--no-compile] [--json] [--timeout SECONDS]
+      Generate every OpenAPI 3.x spec (.yaml, .yml, .json) under the folders (other files are
+      skipped) as one member crate each of a scratch workspace, then run `cargo clippy
+      --workspace --all-targets --keep-going -- -D warnings` over it (offline, with this
+      workspace's Cargo.lock). Prints one row per spec (dialect, operations, types, generator
+      warnings, outcome: clippy-clean, clippy-fails, refused, panicked or timed-out, and the
+      first error with its location) and the totals. Settings are read from a `<stem>.toml`
+      beside a spec, or `provider.toml` beside an `openapi.*` file.
+      --jobs       specs generated at once (default: the number of cores); passed to cargo.
+      --out        the scratch workspace (default target/sweep; its target/ folder is the
+                   build folder unless CARGO_TARGET_DIR is set).
+      --no-compile generate only (outcome `generated`).
+      --json       print the rows and totals as JSON on stdout (progress stays on stderr).
+      --timeout    limit for generating one spec (default 120 s).
+      Exits non-zero only when the sweep itself cannot run, not for specs that fail.
 ";
 
 fn main() -> ExitCode {
@@ -102,12 +117,7 @@ fn run(args: Vec<String>) -> anyhow::Result<()> {
                     "--timeout" => {
                         let value =
                             iter.next().with_context(|| format!("`--timeout` needs a number of seconds\n\n{USAGE}"))?;
-                        let seconds: f64 = value
-                            .parse()
-                            .ok()
-                            .filter(|s: &f64| s.is_finite() && *s > 0.0)
-                            .with_context(|| format!("`--timeout {value}` is not a positive number of seconds"))?;
-                        timeout = Duration::from_secs_f64(seconds);
+                        timeout = seconds(value)?;
                     }
                     flag if flag.starts_with('-') => bail!("unknown flag `{flag}` for refresh\n\n{USAGE}"),
                     provider => only.push(provider.to_owned()),
@@ -189,10 +199,67 @@ fn run(args: Vec<String>) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        "sweep" => {
+            let mut options = xtask::sweep::SweepOptions {
+                inputs: Vec::new(),
+                out: root.join("target").join("sweep"),
+                jobs: None,
+                compile: true,
+                timeout: xtask::sweep::DEFAULT_TIMEOUT,
+                worker: std::env::current_exe().context("cannot find the xtask executable")?,
+            };
+            let mut json = false;
+            let mut iter = rest.iter();
+            while let Some(arg) = iter.next() {
+                let mut value = || iter.next().with_context(|| format!("`{arg}` needs a value\n\n{USAGE}"));
+                match arg.as_str() {
+                    "--jobs" => {
+                        let value = value()?;
+                        let jobs = value.parse().ok().filter(|n: &usize| *n > 0);
+                        options.jobs =
+                            Some(jobs.with_context(|| format!("`--jobs {value}` is not a positive number"))?);
+                    }
+                    "--out" => options.out = PathBuf::from(value()?),
+                    "--timeout" => options.timeout = seconds(value()?)?,
+                    "--no-compile" => options.compile = false,
+                    "--json" => json = true,
+                    flag if flag.starts_with('-') => bail!("unknown flag `{flag}` for sweep\n\n{USAGE}"),
+                    input => options.inputs.push(PathBuf::from(input)),
+                }
+            }
+            if options.inputs.is_empty() {
+                bail!("sweep needs at least one folder of specs\n\n{USAGE}");
+            }
+            let sweep = xtask::sweep::sweep(&root, &options, &mut |line| eprintln!("{line}"))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&sweep.to_json())?);
+            } else {
+                print!("{}", sweep.render_table());
+            }
+            Ok(())
+        }
+        // Not in the usage: `sweep` runs this in a child process per spec, so a panic or a hang in
+        // the generator is that spec's result. Prints one JSON object.
+        "sweep-worker" => {
+            let [spec, crate_name, crate_dir] = rest else { bail!("sweep-worker SPEC CRATE_NAME CRATE_DIR") };
+            let generation = xtask::sweep::generate_member(&root, Path::new(spec), crate_name, Path::new(crate_dir))?;
+            println!("{}", generation.to_json());
+            Ok(())
+        }
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
         }
         other => bail!("unknown command `{other}`\n\n{USAGE}"),
     }
+}
+
+/// A `--timeout` value: a positive number of seconds.
+fn seconds(value: &str) -> anyhow::Result<Duration> {
+    let seconds: f64 = value
+        .parse()
+        .ok()
+        .filter(|s: &f64| s.is_finite() && *s > 0.0)
+        .with_context(|| format!("`--timeout {value}` is not a positive number of seconds"))?;
+    Ok(Duration::from_secs_f64(seconds))
 }
