@@ -15,6 +15,7 @@ mod tests {
     use fixture_discriminated_unions as events;
     use fixture_null_only_and_integer_limits as limits;
     use fixture_nullable_3_0 as nullable;
+    use fixture_parameters_beyond_scalars as beyond;
     use fixture_recursion_and_composition as trees;
     use fixture_responses_servers_deprecation as responses;
     use fixture_shadowing_names as shadowing;
@@ -122,6 +123,28 @@ mod tests {
         assert_eq!(labels.additional_properties.len(), 2);
         assert_eq!(serde_json::to_value(&labels).unwrap(), json!({"name": "n", "team": "core", "tier": "gold"}));
         assert!(serde_json::from_value::<Labels>(json!({"name": "n", "count": 3})).is_err(), "extra values are typed");
+    }
+
+    #[tokio::test]
+    async fn header_arrays_are_comma_separated_and_json_content_parameters_are_json_text() {
+        use beyond::types::{SearchFilter, SearchParams, SearchXFeaturesItem};
+        let server = MockServer::start().await;
+        Mock::given(path("/search")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+        let client = beyond::Client::builder().base_url(server.uri()).build().unwrap();
+        let mut params = SearchParams::new(vec![SearchXFeaturesItem::Fast, SearchXFeaturesItem::Exact]);
+        params.x_tags = Some(vec!["a".into(), "b c".into()]);
+        params.filter = Some(SearchFilter { owner: Some("me".into()), after: Some(3) });
+        params.note = Some("plain".into());
+        client.search(&params).await.unwrap();
+        let request = &server.received_requests().await.unwrap()[0];
+        assert_eq!(request.headers.get("x-features").unwrap(), "fast,exact");
+        assert_eq!(request.headers.get("x-tags").unwrap(), "a,b c");
+        let query: Vec<(String, String)> =
+            request.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        assert_eq!(
+            query,
+            [("filter".to_owned(), r#"{"owner":"me","after":3}"#.to_owned()), ("note".to_owned(), "plain".to_owned())]
+        );
     }
 
     #[tokio::test]

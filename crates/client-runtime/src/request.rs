@@ -145,6 +145,44 @@ impl Request {
         self
     }
 
+    /// Adds a header parameter that is a list, written comma-separated as OpenAPI's `simple`
+    /// style says (`a,b,c`); an empty list sends no header.
+    #[must_use]
+    pub fn header_list<T: fmt::Display>(self, name: &'static str, values: impl IntoIterator<Item = T>) -> Self {
+        let joined = values.into_iter().map(|value| value.to_string()).collect::<Vec<_>>().join(",");
+        if joined.is_empty() { self } else { self.header(name, joined) }
+    }
+
+    /// Adds a query parameter whose spec describes it with `content: application/json`: the
+    /// value as JSON text. `None` adds nothing.
+    #[must_use]
+    pub fn query_json<T: Serialize + ?Sized>(self, name: &'static str, value: Option<&T>) -> Self {
+        let Some(value) = value else { return self };
+        match serde_json::to_string(value) {
+            Ok(text) => self.query(name, text),
+            Err(error) => {
+                let mut request = self;
+                request.fail(format!("query parameter `{name}` could not be written as JSON: {error}"));
+                request
+            }
+        }
+    }
+
+    /// Adds a header parameter whose spec describes it with `content: application/json`: the
+    /// value as JSON text. `None` adds nothing.
+    #[must_use]
+    pub fn header_json<T: Serialize + ?Sized>(self, name: &'static str, value: Option<&T>) -> Self {
+        let Some(value) = value else { return self };
+        match serde_json::to_string(value) {
+            Ok(text) => self.header(name, text),
+            Err(error) => {
+                let mut request = self;
+                request.fail(format!("header parameter `{name}` could not be written as JSON: {error}"));
+                request
+            }
+        }
+    }
+
     /// Adds a header parameter when it has a value.
     #[must_use]
     pub fn header_opt(self, name: &'static str, value: Option<impl fmt::Display>) -> Self {
@@ -230,6 +268,20 @@ fn flatten_query(name: &str, value: &serde_json::Value, push: &mut impl FnMut(St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn header_lists_are_comma_separated_and_json_parameters_are_json_text() {
+        let request = Request::new(Method::GET, "/")
+            .header_list("x-list", ["a", "b"])
+            .header_list("x-empty", Vec::<String>::new())
+            .query_json("filter", Some(&serde_json::json!({"a": [1, 2]})))
+            .query_json::<str>("absent", None)
+            .header_json("x-meta", Some(&serde_json::json!({"k": "v"})));
+        let headers: Vec<(&str, &str)> =
+            request.headers.iter().map(|(name, value)| (name.as_str(), value.to_str().unwrap())).collect();
+        assert_eq!(headers, [("x-list", "a,b"), ("x-meta", r#"{"k":"v"}"#)]);
+        assert_eq!(request.query, [("filter".to_owned(), r#"{"a":[1,2]}"#.to_owned())]);
+    }
 
     #[test]
     fn path_params_are_percent_encoded() {

@@ -572,9 +572,21 @@ pub struct Param {
     pub bounds: Bounds,
     /// An example value from the spec, for the README.
     pub example: Option<Value>,
-    /// Not a scalar (an object or a union): flattened into the query by serializing it
-    /// (`name[key]=value`), instead of formatted with `Display`.
-    pub serialized: bool,
+    /// How the value is written into the request.
+    pub encoding: ParamEncoding,
+}
+
+/// How a parameter's value is written into the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamEncoding {
+    /// Formatted with `Display`: scalars and enums; arrays of them as repeated query parameters
+    /// or as one comma-separated header (`style: simple`).
+    Plain,
+    /// Not a scalar (an object or a union) in the query: flattened by serializing it
+    /// (`name[key]=value`, `deepObject`).
+    DeepObject,
+    /// Described with `content: {application/json: ...}`: the value as JSON text.
+    Json,
 }
 
 /// Numeric bounds from the spec, checked before a request is sent.

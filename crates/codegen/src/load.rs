@@ -370,8 +370,15 @@ fn is_kept_annotation(key: &str) -> bool {
 /// nullable reference to `X`.
 fn merge_annotation_members(schema: &mut Map<String, Value>) {
     let Some(Value::Array(members)) = schema.get_mut("allOf") else { return };
-    let is_annotation =
-        |member: &Value| member.as_object().is_some_and(|m| !m.is_empty() && m.keys().all(|k| is_annotation_key(k)));
+    let only_annotates = |member: &Value, type_too: bool| {
+        member.as_object().is_some_and(|m| {
+            !m.is_empty() && m.keys().all(|k| is_annotation_key(k) || (type_too && k == "type" && m[k].is_string()))
+        })
+    };
+    // A member that only says `type: string` (with annotations) beside one that says which
+    // strings (a `$ref` to an enum, a union) adds nothing either; the other member decides.
+    let has_substance = members.iter().any(|member| !only_annotates(member, true));
+    let is_annotation = |member: &Value| only_annotates(member, has_substance);
     if !members.iter().any(is_annotation) {
         return;
     }
@@ -647,6 +654,15 @@ mod tests {
             json!({"description": "outer", "allOf": [{"description": "inner", "readOnly": true}, {"type": "object"}]}),
         );
         assert_eq!(schema, json!({"description": "outer", "readOnly": true, "allOf": [{"type": "object"}]}));
+        // A bare `type` beside a reference to an enum says nothing the enum does not.
+        let schema = normalized(
+            Dialect::V30,
+            json!({"allOf": [{"$ref": "#/components/schemas/Scope"}, {"type": "string", "description": "d"}]}),
+        );
+        assert_eq!(schema, json!({"allOf": [{"$ref": "#/components/schemas/Scope"}], "description": "d"}));
+        // Without a member of substance, a typed member stays.
+        let schema = normalized(Dialect::V30, json!({"allOf": [{"type": "string"}, {"maxLength": 3}]}));
+        assert_eq!(schema, json!({"allOf": [{"type": "string"}]}));
     }
 
     #[test]

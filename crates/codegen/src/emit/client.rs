@@ -5,8 +5,8 @@ use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident, number_literal, type_tokens};
 use crate::ir::{
-    Api, AuthScheme, Body, BodyKind, Bound, EventData, Operation, Param, ParamLocation, ResponseKind, StreamKind,
-    StreamMethod, TypeRef,
+    Api, AuthScheme, Body, BodyKind, Bound, EventData, Operation, Param, ParamEncoding, ParamLocation, ResponseKind,
+    StreamKind, StreamMethod, TypeRef,
 };
 use crate::naming;
 use crate::settings::Settings;
@@ -599,16 +599,30 @@ fn param_call(param: &Param) -> TokenStream {
     } else {
         quote! { &params.#name }
     };
-    if param.serialized {
-        return quote! { .query_serialized(#wire, &params.#name) };
+    match param.encoding {
+        ParamEncoding::DeepObject => return quote! { .query_serialized(#wire, &params.#name) },
+        ParamEncoding::Json => {
+            let method = match param.location {
+                ParamLocation::Header => quote! { header_json },
+                _ => quote! { query_json },
+            };
+            return if param.required {
+                quote! { .#method(#wire, Some(&params.#name)) }
+            } else {
+                quote! { .#method(#wire, params.#name.as_ref()) }
+            };
+        }
+        ParamEncoding::Plain => {}
     }
     match (param.location, param.required, is_array) {
         (ParamLocation::Query, true, true) => quote! { .query_each(#wire, &params.#name) },
         (ParamLocation::Query, false, true) => quote! { .query_each(#wire, params.#name.iter().flatten()) },
         (ParamLocation::Query, true, false) => quote! { .query(#wire, #value) },
         (ParamLocation::Query, false, false) => quote! { .query_opt(#wire, params.#name.as_ref()) },
-        (ParamLocation::Header, true, _) => quote! { .header(#wire, #value) },
-        (ParamLocation::Header, false, _) => quote! { .header_opt(#wire, params.#name.as_ref()) },
+        (ParamLocation::Header, true, true) => quote! { .header_list(#wire, &params.#name) },
+        (ParamLocation::Header, false, true) => quote! { .header_list(#wire, params.#name.iter().flatten()) },
+        (ParamLocation::Header, true, false) => quote! { .header(#wire, #value) },
+        (ParamLocation::Header, false, false) => quote! { .header_opt(#wire, params.#name.as_ref()) },
         (ParamLocation::Path, _, _) => TokenStream::new(),
     }
 }

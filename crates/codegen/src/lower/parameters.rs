@@ -5,9 +5,9 @@ use std::collections::BTreeSet;
 use openapiv3::{Parameter, ParameterData, ParameterSchemaOrContent, ReferenceOr, Type};
 
 use super::schema::{Hint, schema_docs};
-use super::{Lowerer, OperationContext};
+use super::{Lowerer, MediaClass, OperationContext, media_class};
 use crate::diagnostics::pointer;
-use crate::ir::{Bound, Bounds, Number, Param, ParamLocation, TypeRef};
+use crate::ir::{Bound, Bounds, Number, Param, ParamEncoding, ParamLocation, TypeRef};
 use crate::{docs, naming};
 
 impl Lowerer<'_> {
@@ -21,6 +21,21 @@ impl Lowerer<'_> {
         self.resolve_component(parameter, "parameters", |c| &c.parameters, location)
     }
 
+    /// A parameter whose type the spec does not give: a string.
+    fn string_parameter(&self, data: &ParameterData, location: ParamLocation) -> Param {
+        Param {
+            rust_name: naming::snake_ident(&data.name),
+            wire_name: data.name.clone(),
+            location,
+            ty: TypeRef::String,
+            required: data.required || location == ParamLocation::Path,
+            docs: data.description.as_deref().map(docs::paragraphs).unwrap_or_default(),
+            bounds: Bounds::default(),
+            example: data.example.clone(),
+            encoding: ParamEncoding::Plain,
+        }
+    }
+
     pub(super) fn lower_parameter(
         &mut self,
         data: &ParameterData,
@@ -29,32 +44,49 @@ impl Lowerer<'_> {
         type_base: &str,
         at: &str,
     ) -> Option<Param> {
-        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
-            self.diagnostics.error(
-                context.location(at),
-                format!("parameter `{}` is described with `content`; only `schema` is supported", data.name),
-            );
-            return None;
+        // A parameter is described by a `schema`, or by `content` with one media type: JSON
+        // there means the value is sent as JSON text (`?filter={"a":1}`); any other media type
+        // is read as its schema, formatted as usual.
+        let (schema, schema_at, json_content) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => (schema, pointer(at, &["schema"]), false),
+            ParameterSchemaOrContent::Content(content) => {
+                let chosen = content.iter().find(|(_, media)| media.schema.is_some());
+                let Some((media_type, schema)) = chosen.and_then(|(m, media)| media.schema.as_ref().map(|s| (m, s)))
+                else {
+                    self.diagnostics.warning(
+                        context.location(at),
+                        format!("parameter `{}` gives `content` without a schema; it is sent as a string", data.name),
+                    );
+                    return Some(self.string_parameter(data, location));
+                };
+                let json = matches!(media_class(media_type), MediaClass::Json);
+                (schema, pointer(at, &["content", media_type, "schema"]), json)
+            }
         };
-        let schema_at = pointer(at, &["schema"]);
         let hint = Hint::Derived(format!("{type_base}{}", naming::type_ident(&data.name)));
         let mut lowered = self.lower_schema(schema, &hint, &schema_at);
         lowered.ty = self.without_aliases(lowered.ty);
         let scalar = |ty: &TypeRef| crate::ir::is_display(&self.types, ty);
         let plain = match (&lowered.ty, location) {
-            (TypeRef::Array(item), ParamLocation::Query) => scalar(item),
+            // Arrays repeat in the query (`form`) and are comma-separated in a header (`simple`).
+            (TypeRef::Array(item), ParamLocation::Query | ParamLocation::Header) => scalar(item),
             (ty, _) => scalar(ty),
         };
-        // Objects and unions in the query are serialized and flattened (`deepObject` style);
-        // in a path or a header there is no such convention.
-        let serialized = !plain && location == ParamLocation::Query;
-        if !plain && !serialized {
+        let encoding = if json_content && !matches!(lowered.ty, TypeRef::String) {
+            ParamEncoding::Json
+        } else if plain {
+            ParamEncoding::Plain
+        } else if location == ParamLocation::Query {
+            // Objects and unions in the query are serialized and flattened (`deepObject` style);
+            // in a path or a header there is no such convention.
+            ParamEncoding::DeepObject
+        } else {
             self.diagnostics.error(
                 context.location(schema_at),
-                format!("parameter `{}` has a type that cannot be sent in the {}; only scalars (and arrays of scalars in the query) are supported", data.name, location_label(location)),
+                format!("parameter `{}` has a type that cannot be sent in the {}; only scalars (and arrays of scalars in the query or a header) are supported", data.name, location_label(location)),
             );
             return None;
-        }
+        };
         let mut docs = Vec::new();
         if let Some(description) = &data.description {
             docs.extend(docs::paragraphs(description));
@@ -104,7 +136,7 @@ impl Lowerer<'_> {
             docs,
             bounds,
             example,
-            serialized,
+            encoding,
         })
     }
 
@@ -155,7 +187,7 @@ impl Lowerer<'_> {
                         docs: Vec::new(),
                         bounds: Bounds::default(),
                         example: None,
-                        serialized: false,
+                        encoding: ParamEncoding::Plain,
                     }
                 }
             };
