@@ -126,7 +126,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn header_arrays_are_comma_separated_and_json_content_parameters_are_json_text() {
+    async fn header_arrays_are_comma_separated_and_objects_and_json_content_parameters_are_json_text() {
         use beyond::types::{SearchFilter, SearchParams, SearchXFeaturesItem};
         let server = MockServer::start().await;
         Mock::given(path("/search")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
@@ -135,10 +135,12 @@ mod tests {
         params.x_tags = Some(vec!["a".into(), "b c".into()]);
         params.filter = Some(SearchFilter { owner: Some("me".into()), after: Some(3) });
         params.note = Some("plain".into());
+        params.x_metadata = Some(json!({"team": "growth"}).as_object().unwrap().clone());
         client.search(&params).await.unwrap();
         let request = &server.received_requests().await.unwrap()[0];
         assert_eq!(request.headers.get("x-features").unwrap(), "fast,exact");
         assert_eq!(request.headers.get("x-tags").unwrap(), "a,b c");
+        assert_eq!(request.headers.get("x-metadata").unwrap(), r#"{"team":"growth"}"#);
         let query: Vec<(String, String)> =
             request.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
         assert_eq!(

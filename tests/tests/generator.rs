@@ -138,23 +138,29 @@ fn swagger_2_is_rejected_with_advice() {
     assert!(diagnostic.message.contains("Swagger 2.0") && diagnostic.message.contains("3.0 and 3.1"), "{diagnostic}");
 }
 
+/// A reference to a schema that does not exist is a mistake in the spec, but not one that
+/// should cost the whole crate: the value is free-form JSON, and a warning names the place.
 #[test]
-fn dangling_ref_names_the_referencing_place() {
+fn dangling_ref_names_the_referencing_place_and_falls_back_to_json() {
     let spec = format!(
         "{VALID_HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Missing'}}\n"
     );
-    let error = generate_error("dangling.yaml", &spec);
-    let diagnostic = only_error(&error, "dangling.yaml");
+    let generated = codegen::generate(
+        SpecFile { path: "dangling.yaml", contents: spec.as_bytes() },
+        &Settings::for_crate("x"),
+        &options(),
+    )
+    .unwrap_or_else(|error| panic!("a dangling reference must not refuse the spec:\n{error}"));
+    let warning =
+        generated.warnings.iter().find(|w| w.message.contains("#/components/schemas/Missing")).expect("a warning");
     assert_eq!(
-        diagnostic.location,
+        warning.location,
         Location::Pointer("#/paths/~1a/get/responses/200/content/application~1json/schema".into())
     );
-    assert!(diagnostic.message.contains("#/components/schemas/Missing"), "{diagnostic}");
+    let client = &generated.files.iter().find(|f| f.path == "src/client.rs").expect("client.rs").contents;
+    assert!(client.contains("Result<serde_json::Value, Error>"), "{client}");
 }
 
-/// Official specs reuse operationIds across paths. Each such operation is named by its method
-/// and path (in settings and messages) and its method gets the path's words, deterministically,
-/// with a warning that names every place; the settings can still choose the names.
 #[test]
 fn duplicate_operation_ids_are_disambiguated_by_path() {
     let op = |path: &str| {
@@ -227,7 +233,7 @@ fn unsupported_construct_is_an_error_not_wrong_code() {
 #[test]
 fn every_error_is_reported_at_once() {
     let spec = format!(
-        "{VALID_HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{not: {{type: string}}}}\n    B: {{$ref: '#/components/schemas/Gone'}}\n"
+        "{VALID_HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{not: {{type: string}}}}\n    B: {{not: {{type: integer}}}}\n"
     );
     let error = generate_error("many.yaml", &spec);
     assert_eq!(error.diagnostics.len(), 2, "{error}");
@@ -486,4 +492,25 @@ fn out_of_range_numbers_and_mixed_dialects_load_with_warnings() {
     assert!(!client.contains("18446744073709552000"), "the bound beyond 64 bits is not checked");
     assert!(client.contains("check_maximum(\"limit\", value, 100, false)"), "100.0 is the integer 100:\n{client}");
     assert!(client.contains("check_minimum(\"limit\", value, 0, true)"), "a numeric exclusiveMinimum:\n{client}");
+}
+
+/// Parameters that cannot be sent (a path parameter the path has no place for, a cookie) cost
+/// only themselves, with a warning each; the operation is generated.
+#[test]
+fn parameters_that_cannot_be_sent_are_left_out_with_a_warning() {
+    let spec = format!(
+        "{VALID_HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      parameters:\n        - {{name: search, in: path, required: true, schema: {{type: string}}}}\n        - {{name: session, in: cookie, schema: {{type: string}}}}\n        - {{name: q, in: query, schema: {{type: string}}}}\n      responses:\n        '204': {{description: none}}\n"
+    );
+    let generated = codegen::generate(
+        SpecFile { path: "params.yaml", contents: spec.as_bytes() },
+        &Settings::for_crate("x"),
+        &options(),
+    )
+    .unwrap_or_else(|error| panic!("the spec must generate:\n{error}"));
+    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert!(warnings.iter().any(|w| w.contains("`search` has no `{search}` placeholder")), "{warnings:#?}");
+    assert!(warnings.iter().any(|w| w.contains("cookie parameter `session`")), "{warnings:#?}");
+    let client = &generated.files.iter().find(|f| f.path == "src/client.rs").expect("client.rs").contents;
+    assert!(client.contains("pub async fn get_a(&self, params: &types::GetAParams)"), "{client}");
 }

@@ -400,7 +400,24 @@ fn merge_annotation_members(schema: &mut Map<String, Value>) {
 }
 
 fn normalize_schema(value: &mut Value, dialect: Dialect) {
+    // 3.1 boolean schemas: `true` allows anything, as `{}` does. `false` allows nothing, which no
+    // Rust type says; where it is common (`items: false` after `prefixItems`, a property that
+    // must be absent) it is dropped below, elsewhere it is read as `{}`.
+    if value.is_boolean() {
+        *value = Value::Object(Map::new());
+    }
     let Some(schema) = value.as_object_mut() else { return };
+    if schema.get("items") == Some(&Value::Bool(false)) || schema.get("items") == Some(&Value::Bool(true)) {
+        schema.remove("items");
+    }
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        properties.retain(|_, property| *property != Value::Bool(false));
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(members)) = schema.get_mut(key) {
+            members.retain(|member| *member != Value::Bool(false));
+        }
+    }
 
     // `$ref` with siblings: keep the siblings by moving the reference into `allOf`.
     if schema.contains_key("$ref") && schema.len() > 1 {
@@ -428,7 +445,9 @@ fn normalize_schema(value: &mut Value, dialect: Dialect) {
 
     // Recurse into subschemas.
     for key in ["items", "not", "additionalProperties", "unevaluatedItems", "contains", "if", "then", "else"] {
-        if let Some(child) = schema.get_mut(key) {
+        // `additionalProperties: true/false` is 3.0 as much as 3.1, and means what it says.
+        if let Some(child) = schema.get_mut(key).filter(|child| !(key == "additionalProperties" && child.is_boolean()))
+        {
             normalize_schema(child, dialect);
         }
     }
@@ -663,6 +682,23 @@ mod tests {
         // Without a member of substance, a typed member stays.
         let schema = normalized(Dialect::V30, json!({"allOf": [{"type": "string"}, {"maxLength": 3}]}));
         assert_eq!(schema, json!({"allOf": [{"type": "string"}]}));
+    }
+
+    #[test]
+    fn boolean_schemas_are_read_as_what_they_allow() {
+        let schema = normalized(
+            Dialect::V31,
+            json!({"type": "array", "prefixItems": [true, {"type": "string"}], "items": false}),
+        );
+        assert_eq!(schema, json!({"type": "array", "prefixItems": [{}, {"type": "string"}]}));
+        let schema = normalized(
+            Dialect::V31,
+            json!({"type": "object", "properties": {"gone": false, "any": true}, "anyOf": [false, {"type": "object"}], "additionalProperties": false}),
+        );
+        assert_eq!(
+            schema,
+            json!({"type": "object", "properties": {"any": {}}, "anyOf": [{"type": "object"}], "additionalProperties": false})
+        );
     }
 
     #[test]

@@ -316,9 +316,11 @@ impl Lowerer<'_> {
                     ParamLocation::Header
                 }
                 Parameter::Cookie { .. } => {
-                    self.diagnostics.error(
+                    // Browsers' business more than an API client's: the method is generated
+                    // without it, and a caller who needs it sets a `Cookie` default header.
+                    self.diagnostics.warning(
                         context.location(at.as_str()),
-                        format!("cookie parameter `{}` is not supported", data.name),
+                        format!("cookie parameter `{}` is not sent by the generated method; set a `Cookie` default header on the client if the API needs it", data.name),
                     );
                     continue;
                 }

@@ -77,9 +77,16 @@ impl Lowerer<'_> {
         } else if plain {
             ParamEncoding::Plain
         } else if location == ParamLocation::Query {
-            // Objects and unions in the query are serialized and flattened (`deepObject` style);
-            // in a path or a header there is no such convention.
+            // Objects and unions in the query are serialized and flattened (`deepObject` style).
             ParamEncoding::DeepObject
+        } else if location == ParamLocation::Header {
+            // OpenAPI's `simple` style would write an object as `key,value,key,value`, which
+            // APIs that take structured headers rarely mean; they take JSON.
+            self.diagnostics.warning(
+                context.location(schema_at.as_str()),
+                format!("header parameter `{}` is not a scalar; it is sent as JSON text", data.name),
+            );
+            ParamEncoding::Json
         } else {
             self.diagnostics.error(
                 context.location(schema_at),
@@ -198,17 +205,21 @@ impl Lowerer<'_> {
             param.rust_name = naming::unique(param.rust_name, &mut taken);
             path_params.push(param);
         }
-        for param in path_params.iter() {
-            if !placeholders.contains(&param.wire_name) {
-                self.diagnostics.error(
+        // A path parameter the path has no place for cannot be sent; the operation is still
+        // usable without it.
+        path_params.retain(|param| {
+            let placed = placeholders.contains(&param.wire_name);
+            if !placed {
+                self.diagnostics.warning(
                     location(),
                     format!(
-                        "path parameter `{}` has no `{{{}}}` placeholder in the path",
+                        "path parameter `{}` has no `{{{}}}` placeholder in the path, so it cannot be sent; the method has no argument for it",
                         param.wire_name, param.wire_name
                     ),
                 );
             }
-        }
+            placed
+        });
         // Arguments follow the order of the placeholders in the path.
         path_params.sort_by_key(|p| placeholders.iter().position(|name| name == &p.wire_name));
     }

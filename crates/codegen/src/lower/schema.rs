@@ -96,9 +96,10 @@ impl Lowerer<'_> {
         if self.component_names.contains_key(&name) {
             Some(name)
         } else {
-            self.diagnostics.error(
+            // A broken spec, but one broken reference should not cost the whole crate.
+            self.diagnostics.warning(
                 Location::Pointer(at.to_owned()),
-                format!("`$ref: {reference}` points at a schema that does not exist"),
+                format!("`$ref: {reference}` points at a schema that does not exist; the value is generated as `serde_json::Value`"),
             );
             None
         }
