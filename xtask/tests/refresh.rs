@@ -229,8 +229,8 @@ fn every_failure_names_the_provider_and_url_and_leaves_the_tree_as_it_was() {
     let simli = page("simli");
     let fence_start = simli.find("````yaml").unwrap();
     let broken_yaml = simli.replace("openapi: 3.1.0\n", "openapi: 3.1.0\n  : : [\n");
-    let broken_spec =
-        simli.replace("$ref: '#/components/schemas/TokenRequest'", "$ref: '#/components/schemas/Missing'");
+    let broken_spec = simli.replace("components:\n  schemas:\n", "components:\n  schemas:\n    Empty: {oneOf: []}\n");
+    assert_ne!(broken_spec, simli);
     let cases: Vec<(&str, Route, &str)> = vec![
         ("404", Route::Status(404), "HTTP 404"),
         ("500", Route::Status(500), "HTTP 500"),
@@ -243,7 +243,7 @@ fn every_failure_names_the_provider_and_url_and_leaves_the_tree_as_it_was() {
         ),
         ("empty body", Route::Body(Vec::new()), "empty"),
         ("broken yaml", Route::Body(broken_yaml.into_bytes()), "does not generate"),
-        ("broken spec", Route::Body(broken_spec.into_bytes()), "does not exist"),
+        ("broken spec", Route::Body(broken_spec.into_bytes()), "this union lists no members"),
         ("header only", Route::Body(simli.as_bytes()[..fence_start].to_vec()), "no yaml fence"),
     ];
     for (name, route, expected) in cases {
@@ -288,4 +288,33 @@ fn one_provider_failing_does_not_stop_the_others() {
         .filter(|(path, _)| path.starts_with("specs/decart") || path.starts_with("crates/decart"))
         .collect();
     assert_eq!(decart_after, decart_before);
+}
+
+/// The fence header names the full spec and the operation a page shows; when only it changes,
+/// refresh records the new header and says so, and the version stays (the API did not change).
+#[test]
+fn a_changed_fence_header_is_recorded_and_reported() {
+    let server = Server::start();
+    let root = scratch(&server);
+    let page = page("simli").replace(
+        "````yaml https://api.simli.ai/openapi.yaml post /auto/token",
+        "````yaml https://api.simli.ai/v2/openapi.yaml post /auto/token",
+    );
+    server.set("/simli.md", Route::Body(page.into_bytes()));
+    let (results, lines) = run(root.path(), &["simli"], false);
+    let Outcome::Changed(changed) = &results[0].outcome else { panic!("{}", results[0].summary_line()) };
+    assert_eq!(changed.report.verdict(), codegen::change::Verdict::Unchanged);
+    assert_eq!(changed.new_version, "0.1.0");
+    assert_eq!(
+        changed.fence,
+        Some((
+            Some("https://api.simli.ai/openapi.yaml post /auto/token".to_owned()),
+            Some("https://api.simli.ai/v2/openapi.yaml post /auto/token".to_owned())
+        ))
+    );
+    assert!(lines.contains(&"simli: changed, no change to the Rust API (version stays 0.1.0)".to_owned()), "{lines:?}");
+    let settings = fs::read_to_string(root.path().join("specs/simli/provider.toml")).unwrap();
+    assert!(settings.contains("fence = \"https://api.simli.ai/v2/openapi.yaml post /auto/token\""), "{settings}");
+    let changelog = fs::read_to_string(root.path().join("crates/simli/CHANGELOG.md")).unwrap();
+    assert!(changelog.contains("fence header changed from `https://api.simli.ai/openapi.yaml"), "{changelog}");
 }
