@@ -12,11 +12,47 @@ pub(crate) fn paragraphs(text: &str) -> Vec<String> {
     cleaned.split("\n\n").map(|p| p.trim_matches('\n').to_owned()).filter(|p| !p.trim().is_empty()).collect()
 }
 
+/// The list items of a Markdown text, as CommonMark reads them: the byte range each covers, and
+/// the width of its marker with the spaces after it (`- ` is 2, `10. ` is 4).
+fn list_items(text: &str) -> Vec<(std::ops::Range<usize>, usize)> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    Parser::new(text)
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Item) => {
+                let line = text[range.start..].lines().next().unwrap_or_default();
+                let marker = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+                let marker = if marker > 0 { marker + 1 } else { 1 };
+                let after = line.get(marker..).unwrap_or_default();
+                let spaces = after.len() - after.trim_start_matches(' ').len();
+                let spaces = if spaces == 0 || spaces > 4 || after.trim().is_empty() { 1 } else { spaces };
+                Some((range, marker + spaces))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 fn sanitize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_fence = false;
+    // Lines inside a list item are indented to the item's content, as rustdoc (and clippy's
+    // `doc_lazy_continuation`) expect, nested items included; other lines keep at most two
+    // spaces, so none starts an indented code block (a doctest).
+    let items = list_items(text);
+    let mut item_columns: Vec<Option<usize>> = vec![None; items.len()];
+    let mut offset = 0;
     for line in text.lines() {
+        let line_start = offset;
+        offset += line.len() + 1;
         let trimmed = line.trim_start();
+        let starts_here =
+            |range: &std::ops::Range<usize>| range.start >= line_start && range.start <= line_start + line.len();
+        let enclosing = items
+            .iter()
+            .enumerate()
+            .rfind(|(_, (range, _))| range.start < line_start && line_start < range.end && !starts_here(range))
+            .map(|(index, _)| index);
         if trimmed.starts_with("```") {
             if in_fence {
                 out.push_str("```");
@@ -31,8 +67,15 @@ fn sanitize(text: &str) -> String {
         } else if in_fence {
             out.push_str(line);
         } else {
-            // Indentation of four or more spaces would start an indented code block (a doctest).
-            let indent = (line.len() - trimmed.len()).min(2);
+            let indent = match enclosing.and_then(|index| item_columns[index]) {
+                Some(column) if !trimmed.is_empty() => column,
+                _ => (line.len() - trimmed.len()).min(2),
+            };
+            for (index, (range, width)) in items.iter().enumerate() {
+                if starts_here(range) && item_columns[index].is_none() {
+                    item_columns[index] = Some(indent + width);
+                }
+            }
             out.push_str(&" ".repeat(indent));
             out.push_str(&escape_line(trimmed));
         }
@@ -146,6 +189,18 @@ mod tests {
     fn brackets_and_tags_are_escaped_outside_code() {
         assert_eq!(escape_line("list[str] and <Note>"), "list\\[str\\] and &lt;Note&gt;");
         assert_eq!(escape_line("`list[str]`"), "`list[str]`");
+    }
+
+    #[test]
+    fn list_items_keep_their_continuation_lines_indented() {
+        let text = "Filters:\n- `target=experiment`\n  - `datasetId`: options\n    Use dataset ids,\n    not names.\n- `x`: y\ncontinued lazily\n\nAfter the list.\n1. one\n   more";
+        assert_eq!(
+            paragraphs(text),
+            vec![
+                "Filters:\n- `target=experiment`\n  - `datasetId`: options\n    Use dataset ids,\n    not names.\n- `x`: y\n  continued lazily",
+                "After the list.\n1. one\n   more",
+            ]
+        );
     }
 
     #[test]

@@ -292,6 +292,19 @@ impl Lowerer<'_> {
             variants.push((try_order(&lowered.ty), lowered.ty, tags));
         }
         let mut discriminator = data.discriminator.as_ref().map(|d| d.property_name.clone());
+        // A value that selects two variants cannot be decoded by the tag alone: the first
+        // variant keeps it.
+        let mut seen_tags = std::collections::BTreeSet::new();
+        for (_, _, tags) in &mut variants {
+            let before = tags.len();
+            tags.retain(|tag| seen_tags.insert(tag.clone()));
+            if tags.len() != before && discriminator.is_some() {
+                self.diagnostics.warning(
+                    Location::Pointer(at.to_owned()),
+                    "two members of this union share a discriminator value; the first one decodes it",
+                );
+            }
+        }
         if discriminator.is_some() && variants.iter().any(|(_, _, tags)| tags.is_empty()) {
             self.diagnostics.warning(
                 Location::Pointer(at.to_owned()),
