@@ -565,6 +565,14 @@ fn errors_def(name: &Ident, docs: &TokenStream, def: &ErrorsDef) -> TokenStream 
                     let code = Literal::u16_unsuffixed(code);
                     quote! { #code }
                 }
+                // A range beside a code it covers (`4XX` and `400`) is a guard, so the arms do
+                // not overlap (`match_overlapping_arm`); the code's own arm comes first.
+                StatusMatch::Range(range)
+                    if def.variants.iter().any(|v| matches!(v.status, StatusMatch::Code(code) if code / 100 == range)) =>
+                {
+                    let hundreds = Literal::u16_unsuffixed(range);
+                    quote! { code if code / 100 == #hundreds }
+                }
                 StatusMatch::Range(range) => {
                     let low = Literal::u16_unsuffixed(range * 100);
                     let high = Literal::u16_unsuffixed(range * 100 + 99);

@@ -94,8 +94,19 @@ impl Lowerer<'_> {
     /// Untagged unions are as large as their largest variant, so a struct (or file) variant
     /// beside a string would make every value that size: such variants are boxed.
     pub(super) fn box_large_union_variants(&mut self) {
-        let structs: BTreeSet<String> =
-            self.types.iter().filter(|(_, t)| matches!(t.kind, TypeKind::Struct(_))).map(|(n, _)| n.clone()).collect();
+        // Structs, and aliases of structs (`pub type Rule = RuleCreate;`), however many deep.
+        let struct_behind = |name: &str| {
+            let mut current = name;
+            for _ in 0..16 {
+                match self.types.get(current).map(|t| &t.kind) {
+                    Some(TypeKind::Struct(_)) => return true,
+                    Some(TypeKind::Alias(TypeRef::Named(target))) => current = target,
+                    _ => return false,
+                }
+            }
+            false
+        };
+        let structs: BTreeSet<String> = self.types.keys().filter(|name| struct_behind(name)).cloned().collect();
         for def in self.types.values_mut() {
             let TypeKind::Union(union) = &mut def.kind else { continue };
             for variant in &mut union.variants {
