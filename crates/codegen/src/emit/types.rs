@@ -568,7 +568,10 @@ fn errors_def(name: &Ident, docs: &TokenStream, def: &ErrorsDef) -> TokenStream 
                 // A range beside a code it covers (`4XX` and `400`) is a guard, so the arms do
                 // not overlap (`match_overlapping_arm`); the code's own arm comes first.
                 StatusMatch::Range(range)
-                    if def.variants.iter().any(|v| matches!(v.status, StatusMatch::Code(code) if code / 100 == range)) =>
+                    if def
+                        .variants
+                        .iter()
+                        .any(|v| matches!(v.status, StatusMatch::Code(code) if code / 100 == range)) =>
                 {
                     let hundreds = Literal::u16_unsuffixed(range);
                     quote! { code if code / 100 == #hundreds }

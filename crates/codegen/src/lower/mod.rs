@@ -58,6 +58,7 @@ pub(crate) fn lower(document: &OpenAPI, settings: &Settings, diagnostics: &mut D
     lowerer.apply_secret_fields();
     lowerer.box_recursive_types();
     lowerer.box_large_union_variants();
+    lowerer.name_complex_field_types();
     lowerer.fill_missing_docs(&operations);
     let (default_base_url, servers) = lowerer.servers();
     let display_name = settings.client.display_name.clone().unwrap_or_else(|| display_name(&document.info.title));

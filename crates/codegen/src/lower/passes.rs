@@ -122,6 +122,39 @@ impl Lowerer<'_> {
         }
     }
 
+    /// A struct field whose type nests three or more collections
+    /// (`BTreeMap<String, BTreeMap<String, BTreeMap<String, T>>>`) gets a named alias,
+    /// `<Struct><Field>`, as a person would write it and as clippy's `type_complexity` asks.
+    pub(super) fn name_complex_field_types(&mut self) {
+        fn depth(ty: &TypeRef) -> usize {
+            match ty {
+                TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => {
+                    1 + depth(inner)
+                }
+                _ => 0,
+            }
+        }
+        let mut aliases: Vec<(String, String, usize, TypeRef)> = Vec::new();
+        for (name, def) in &self.types {
+            let TypeKind::Struct(def) = &def.kind else { continue };
+            for (index, field) in def.fields.iter().enumerate() {
+                if depth(&field.ty) >= 3 {
+                    aliases.push((name.clone(), field.rust_name.clone(), index, field.ty.clone()));
+                }
+            }
+        }
+        for (struct_name, field_name, index, ty) in aliases {
+            let wanted = format!("{struct_name}{}", naming::type_ident(naming::unraw(&field_name)));
+            let alias = naming::unique(naming::unreserved_type_name(wanted), &mut self.taken_type_names);
+            let origin = self.types.get(&struct_name).map(|t| t.origin.clone()).unwrap_or_default();
+            let docs = vec![format!("The type of [`{struct_name}::{}`].", naming::unraw(&field_name))];
+            self.define(alias.clone(), docs, &origin, TypeKind::Alias(ty));
+            if let Some(TypeKind::Struct(def)) = self.types.get_mut(&struct_name).map(|t| &mut t.kind) {
+                def.fields[index].ty = TypeRef::Named(alias);
+            }
+        }
+    }
+
     /// The named types a type holds without indirection, one entry per field or variant
     /// (an empty name where there is none).
     pub(super) fn inline_edges(&self, name: &str) -> Vec<String> {

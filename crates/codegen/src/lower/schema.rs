@@ -544,6 +544,8 @@ impl Lowerer<'_> {
     }
 
     fn define_enum(&mut self, values: &[&str], data: &SchemaData, hint: &Hint, at: &str) -> TypeRef {
+        let values = self.without_repeats(values, at);
+        let values = &values[..];
         let name = self.type_name(hint);
         let mut taken = std::collections::BTreeSet::new();
         let variants = values
@@ -567,6 +569,8 @@ impl Lowerer<'_> {
         hint: &Hint,
         at: &str,
     ) -> TypeRef {
+        let values = self.without_repeats(values, at);
+        let values = &values[..];
         let name = self.type_name(hint);
         let mut kind = kind;
         if let Some(value) = values.iter().find(|value| !kind.holds(**value)) {
@@ -598,6 +602,33 @@ impl Lowerer<'_> {
             })
             .collect();
         self.define(name, type_docs(data), at, TypeKind::Enum(EnumDef::Integer { kind, variants }))
+    }
+}
+
+impl Lowerer<'_> {
+    /// An enum's values with repeats dropped (each would be a variant no value reaches), with a
+    /// warning that names them.
+    fn without_repeats<T: Clone + Ord + std::fmt::Display>(&mut self, values: &[T], at: &str) -> Vec<T> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut repeated = Vec::new();
+        let kept: Vec<T> = values
+            .iter()
+            .filter(|value| {
+                let first = seen.insert((*value).clone());
+                if !first {
+                    repeated.push(format!("`{value}`"));
+                }
+                first
+            })
+            .cloned()
+            .collect();
+        if !repeated.is_empty() {
+            self.diagnostics.warning(
+                Location::Pointer(pointer(at, &["enum"])),
+                format!("the enum lists {} more than once; each value is one variant", repeated.join(", ")),
+            );
+        }
+        kept
     }
 }
 
