@@ -157,28 +157,31 @@ impl Request {
     /// value as JSON text. `None` adds nothing.
     #[must_use]
     pub fn query_json<T: Serialize + ?Sized>(self, name: &'static str, value: Option<&T>) -> Self {
-        let Some(value) = value else { return self };
-        match serde_json::to_string(value) {
-            Ok(text) => self.query(name, text),
-            Err(error) => {
-                let mut request = self;
-                request.fail(format!("query parameter `{name}` could not be written as JSON: {error}"));
-                request
-            }
-        }
+        self.with_json("query", name, value, |request, text| request.query(name, text))
     }
 
     /// Adds a header parameter whose spec describes it with `content: application/json`: the
     /// value as JSON text. `None` adds nothing.
     #[must_use]
     pub fn header_json<T: Serialize + ?Sized>(self, name: &'static str, value: Option<&T>) -> Self {
+        self.with_json("header", name, value, |request, text| request.header(name, text))
+    }
+
+    /// Writes `value` as JSON text and hands it to `add`; a value that cannot be written makes
+    /// the request fail before it is sent.
+    fn with_json<T: Serialize + ?Sized>(
+        mut self,
+        place: &str,
+        name: &str,
+        value: Option<&T>,
+        add: impl FnOnce(Self, String) -> Self,
+    ) -> Self {
         let Some(value) = value else { return self };
         match serde_json::to_string(value) {
-            Ok(text) => self.header(name, text),
+            Ok(text) => add(self, text),
             Err(error) => {
-                let mut request = self;
-                request.fail(format!("header parameter `{name}` could not be written as JSON: {error}"));
-                request
+                self.fail(format!("{place} parameter `{name}` could not be written as JSON: {error}"));
+                self
             }
         }
     }

@@ -313,56 +313,43 @@ fn keywords_of_type(json_type: &str) -> &'static [&'static str] {
     }
 }
 
+/// The annotation keys `openapiv3` reads beside `allOf`, kept when an annotation-only member
+/// merges into the schema around it.
+const KEPT_ANNOTATIONS: &[&str] =
+    &["nullable", "description", "title", "default", "example", "readOnly", "writeOnly", "deprecated", "externalDocs"];
+
+/// Keys that constrain a value without saying what type it is; they have nothing to apply to
+/// once their member merges away.
+const CONSTRAINTS: &[&str] = &[
+    "examples",
+    "xml",
+    "$comment",
+    "format",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+];
+
 /// Keys that describe a value or constrain it without saying what type it is: an `allOf` member
 /// made only of these (`{nullable: true}`, `{description: ...}`, `{readOnly: true}`, the usual
 /// 3.0 way to put siblings on a `$ref`) adds nothing to the type.
 fn is_annotation_key(key: &str) -> bool {
-    matches!(
-        key,
-        "nullable"
-            | "description"
-            | "title"
-            | "default"
-            | "example"
-            | "examples"
-            | "readOnly"
-            | "writeOnly"
-            | "deprecated"
-            | "externalDocs"
-            | "xml"
-            | "$comment"
-            | "format"
-            | "minLength"
-            | "maxLength"
-            | "pattern"
-            | "minimum"
-            | "maximum"
-            | "exclusiveMinimum"
-            | "exclusiveMaximum"
-            | "multipleOf"
-            | "minItems"
-            | "maxItems"
-            | "uniqueItems"
-            | "minProperties"
-            | "maxProperties"
-    ) || key.starts_with("x-")
+    is_kept_annotation(key) || CONSTRAINTS.contains(&key)
 }
 
-/// The keys of an annotation-only `allOf` member that are kept on the schema around it: what
-/// `openapiv3` reads beside `allOf` (constraints without a type have nothing to apply to).
+/// Whether an annotation is kept on the schema around a member that merges away.
 fn is_kept_annotation(key: &str) -> bool {
-    matches!(
-        key,
-        "nullable"
-            | "description"
-            | "title"
-            | "default"
-            | "example"
-            | "readOnly"
-            | "writeOnly"
-            | "deprecated"
-            | "externalDocs"
-    ) || key.starts_with("x-")
+    KEPT_ANNOTATIONS.contains(&key) || key.starts_with("x-")
 }
 
 /// `allOf` members that only annotate (see [`is_annotation_key`]) merge into the schema around
