@@ -12,47 +12,17 @@ pub(crate) fn paragraphs(text: &str) -> Vec<String> {
     cleaned.split("\n\n").map(|p| p.trim_matches('\n').to_owned()).filter(|p| !p.trim().is_empty()).collect()
 }
 
-/// The list items of a Markdown text, as CommonMark reads them: the byte range each covers, and
-/// the width of its marker with the spaces after it (`- ` is 2, `10. ` is 4).
-fn list_items(text: &str) -> Vec<(std::ops::Range<usize>, usize)> {
-    use pulldown_cmark::{Event, Parser, Tag};
-    Parser::new(text)
-        .into_offset_iter()
-        .filter_map(|(event, range)| match event {
-            Event::Start(Tag::Item) => {
-                let line = text[range.start..].lines().next().unwrap_or_default();
-                let marker = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-                let marker = if marker > 0 { marker + 1 } else { 1 };
-                let after = line.get(marker..).unwrap_or_default();
-                let spaces = after.len() - after.trim_start_matches(' ').len();
-                let spaces = if spaces == 0 || spaces > 4 || after.trim().is_empty() { 1 } else { spaces };
-                Some((range, marker + spaces))
-            }
-            _ => None,
-        })
-        .collect()
+fn sanitize(text: &str) -> String {
+    indent_list_items(&flatten(text))
 }
 
-fn sanitize(text: &str) -> String {
+/// Escapes each line outside code fences, tags fences that would be doctests, and keeps at most
+/// two spaces of indentation, so no line starts an indented code block (a doctest).
+fn flatten(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_fence = false;
-    // Lines inside a list item are indented to the item's content, as rustdoc (and clippy's
-    // `doc_lazy_continuation`) expect, nested items included; other lines keep at most two
-    // spaces, so none starts an indented code block (a doctest).
-    let items = list_items(text);
-    let mut item_columns: Vec<Option<usize>> = vec![None; items.len()];
-    let mut offset = 0;
     for line in text.lines() {
-        let line_start = offset;
-        offset += line.len() + 1;
         let trimmed = line.trim_start();
-        let starts_here =
-            |range: &std::ops::Range<usize>| range.start >= line_start && range.start <= line_start + line.len();
-        let enclosing = items
-            .iter()
-            .enumerate()
-            .rfind(|(_, (range, _))| range.start < line_start && line_start < range.end && !starts_here(range))
-            .map(|(index, _)| index);
         if trimmed.starts_with("```") {
             if in_fence {
                 out.push_str("```");
@@ -67,15 +37,7 @@ fn sanitize(text: &str) -> String {
         } else if in_fence {
             out.push_str(line);
         } else {
-            let indent = match enclosing.and_then(|index| item_columns[index]) {
-                Some(column) if !trimmed.is_empty() => column,
-                _ => (line.len() - trimmed.len()).min(2),
-            };
-            for (index, (range, width)) in items.iter().enumerate() {
-                if starts_here(range) && item_columns[index].is_none() {
-                    item_columns[index] = Some(indent + width);
-                }
-            }
+            let indent = (line.len() - trimmed.len()).min(2);
             out.push_str(&" ".repeat(indent));
             out.push_str(&escape_line(trimmed));
         }
@@ -83,6 +45,61 @@ fn sanitize(text: &str) -> String {
     }
     if in_fence {
         out.push_str("```\n");
+    }
+    out
+}
+
+/// Indents every line inside a list item (continuation lines, nested items) to the item's
+/// content, as CommonMark reads the text (with `pulldown-cmark`), so rustdoc renders the list
+/// and clippy's `doc_lazy_continuation` has nothing to say. Lines in code blocks stay as they are.
+fn indent_list_items(text: &str) -> String {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let mut items: Vec<(std::ops::Range<usize>, usize)> = Vec::new();
+    let mut code: Vec<std::ops::Range<usize>> = Vec::new();
+    for (event, range) in Parser::new(text).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Item) => {
+                let line = text[range.start..].lines().next().unwrap_or_default();
+                let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+                let marker = if digits > 0 { digits + 1 } else { 1 };
+                let after = line.get(marker..).unwrap_or_default();
+                let spaces = after.len() - after.trim_start_matches(' ').len();
+                let spaces = if spaces == 0 || spaces > 4 || after.trim().is_empty() { 1 } else { spaces };
+                items.push((range, marker + spaces));
+            }
+            Event::Start(Tag::CodeBlock(_)) => code.push(range),
+            _ => {}
+        }
+    }
+    if items.is_empty() {
+        return text.to_owned();
+    }
+    let mut columns: Vec<Option<usize>> = vec![None; items.len()];
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let content = line.trim_end_matches('\n');
+        let trimmed = content.trim_start();
+        if trimmed.is_empty() || code.iter().any(|range| range.start < start && start < range.end) {
+            out.push_str(line);
+            continue;
+        }
+        let starts_here = |range: &std::ops::Range<usize>| (start..=start + content.len()).contains(&range.start);
+        let enclosing = items
+            .iter()
+            .enumerate()
+            .rfind(|(_, (range, _))| range.start < start && start < range.end && !starts_here(range))
+            .and_then(|(index, _)| columns[index]);
+        let indent = enclosing.unwrap_or(content.len() - trimmed.len());
+        for (index, (range, width)) in items.iter().enumerate() {
+            if starts_here(range) && columns[index].is_none() {
+                columns[index] = Some(indent + width);
+            }
+        }
+        out.push_str(&" ".repeat(indent));
+        out.push_str(&line[content.len() - trimmed.len()..]);
     }
     out
 }
@@ -200,6 +217,17 @@ mod tests {
                 "Filters:\n- `target=experiment`\n  - `datasetId`: options\n    Use dataset ids,\n    not names.\n- `x`: y\n  continued lazily",
                 "After the list.\n1. one\n   more",
             ]
+        );
+    }
+
+    #[test]
+    fn lines_indented_into_a_paragraph_do_not_become_a_lazy_list() {
+        // Four spaces after a paragraph continue it (no list); once flattened to two spaces they
+        // would start a list, whose continuation lines must then be indented too.
+        let text = "Not used in these cases:\n    - Child workflows who inherit their\n      parent's build\n    - Activities";
+        assert_eq!(
+            paragraphs(text),
+            vec!["Not used in these cases:\n  - Child workflows who inherit their\n    parent's build\n  - Activities"]
         );
     }
 
