@@ -59,7 +59,8 @@ fn indent_list_items(text: &str) -> String {
     for (event, range) in Parser::new(text).into_offset_iter() {
         match event {
             Event::Start(Tag::Item) => {
-                let line = text[range.start..].lines().next().unwrap_or_default();
+                // The item's range may start at its indentation, before the marker.
+                let line = text[range.start..].lines().next().unwrap_or_default().trim_start_matches(' ');
                 let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
                 let marker = if digits > 0 { digits + 1 } else { 1 };
                 let after = line.get(marker..).unwrap_or_default();
@@ -224,10 +225,20 @@ mod tests {
     fn lines_indented_into_a_paragraph_do_not_become_a_lazy_list() {
         // Four spaces after a paragraph continue it (no list); once flattened to two spaces they
         // would start a list, whose continuation lines must then be indented too.
-        let text = "Not used in these cases:\n    - Child workflows who inherit their\n      parent's build\n    - Activities";
+        let text =
+            "Not used in these cases:\n    - Child workflows who inherit their\n      parent's build\n    - Activities";
         assert_eq!(
             paragraphs(text),
             vec!["Not used in these cases:\n  - Child workflows who inherit their\n    parent's build\n  - Activities"]
+        );
+    }
+
+    #[test]
+    fn indented_numbered_items_continue_at_their_content() {
+        let text = "Messages:\n  1. When it converted:\n  {\n  type: x\n  }\n  2. When it failed";
+        assert_eq!(
+            paragraphs(text),
+            vec!["Messages:\n  1. When it converted:\n     {\n     type: x\n     }\n  2. When it failed"]
         );
     }
 
