@@ -303,8 +303,8 @@ fn updated_settings(
     source["fetched"] = toml_edit::value(today);
     source["sha256"] = toml_edit::value(sha256);
     let package = document.entry("package").or_insert(toml_edit::table());
-    let current_version = package.get("version").and_then(|v| v.as_str()).unwrap_or("0.1.0");
-    if current_version != version || package.get("version").is_some() {
+    // A version the settings do not state is 0.1.0; it is written once it changes.
+    if package.get("version").is_some() || version != "0.1.0" {
         package["version"] = toml_edit::value(version);
     }
     Ok(document.to_string())

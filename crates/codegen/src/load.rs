@@ -217,10 +217,6 @@ fn repair_integer_numbers(schema: &mut Map<String, Value>, at: &str, diagnostics
     }
 }
 
-fn is_data_key(key: &str) -> bool {
-    matches!(key, "example" | "examples" | "default" | "enum" | "const") || key.starts_with("x-")
-}
-
 fn normalize_document(raw: &mut Value, dialect: Dialect) {
     let Some(root) = raw.as_object_mut() else { return };
     if dialect == Dialect::V31
@@ -274,7 +270,7 @@ fn normalize_schema_positions(value: &mut Value, dialect: Dialect) {
     match value {
         Value::Object(object) => {
             for (key, child) in object.iter_mut() {
-                if is_data_key(key) {
+                if crate::walk::is_data_key(key) {
                     continue;
                 }
                 if key == "schema" {

@@ -160,8 +160,7 @@ impl Lowerer<'_> {
                     continue;
                 }
                 let wanted = naming::snake_ident(&format!("{method_name} {}", naming::path_words(path)));
-                let taken: BTreeSet<String> = owners.keys().cloned().collect();
-                let mut taken = taken;
+                let mut taken: BTreeSet<String> = owners.keys().cloned().collect();
                 let renamed = naming::unique(wanted, &mut taken);
                 self.diagnostics.warning(
                     Location::operation(&id, at.as_str()),
