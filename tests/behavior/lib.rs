@@ -18,6 +18,8 @@ mod tests {
     use fixture_parameters_beyond_scalars as beyond;
     use fixture_recursion_and_composition as trees;
     use fixture_responses_servers_deprecation as responses;
+    use fixture_security_all_combined as partner;
+    use fixture_security_combinations as combined;
     use fixture_shadowing_names as shadowing;
     use fixture_streaming as streaming;
     use fixture_unions_and_free_form as shapes;
@@ -147,6 +149,71 @@ mod tests {
             query,
             [("filter".to_owned(), r#"{"owner":"me","after":3}"#.to_owned()), ("note".to_owned(), "plain".to_owned())]
         );
+    }
+
+    #[tokio::test]
+    async fn a_requirement_that_combines_schemes_sends_every_credential() {
+        use combined::credentials::{APP_KEY, CLIENT_ID, SECRET};
+        let server = MockServer::start().await;
+        Mock::given(path("/dashboards"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+        Mock::given(path("/session")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+        let client = combined::Client::builder()
+            .base_url(server.uri())
+            .api_key("dd-api")
+            .credential(APP_KEY, "dd-app")
+            .credential(CLIENT_ID, "cid")
+            .credential(SECRET, "shh")
+            .build()
+            .unwrap();
+        client.list_dashboards(&Default::default()).await.unwrap();
+        client.create_link().await.unwrap();
+        client.get_session().await.unwrap();
+        let requests = server.received_requests().await.unwrap();
+        assert_eq!(requests[0].headers.get("dd-api-key").unwrap(), "dd-api");
+        assert_eq!(requests[0].headers.get("dd-application-key").unwrap(), "dd-app");
+        assert_eq!(requests[1].headers.get("x-client-id").unwrap(), "cid");
+        assert_eq!(requests[1].headers.get("x-secret").unwrap(), "shh");
+        assert!(requests[1].headers.get("dd-api-key").is_none(), "the chosen requirement alone is sent");
+        assert_eq!(requests[2].headers.get("cookie").unwrap(), "session_id=dd-api");
+        assert!(!format!("{client:?}").contains("shh"));
+
+        // Without an optional credential, the client builds; an operation that needs it fails
+        // before sending anything, naming it and its variable.
+        let keyless = combined::Client::builder().base_url(server.uri()).api_key("dd-api").build().unwrap();
+        let Err(combined::Error::InvalidRequest(error)) = keyless.list_dashboards(&Default::default()).await else {
+            panic!("expected a refusal")
+        };
+        assert!(
+            error.to_string().contains("`AppKey`")
+                && error.to_string().contains("FIXTURE_SECURITY_COMBINATIONS_APP_KEY"),
+            "{error}"
+        );
+        keyless.validate().await.unwrap_err(); // no mock for /validate: sent, and answered 404
+        assert_eq!(server.received_requests().await.unwrap().len(), 4);
+    }
+
+    #[tokio::test]
+    async fn credentials_every_operation_needs_are_arguments_of_new() {
+        let server = MockServer::start().await;
+        Mock::given(path("/status")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+        let client = partner::Client::new("cid", "shh").unwrap();
+        assert_eq!(client.base_url(), "https://partner.example.com");
+        let client = partner::Client::builder()
+            .base_url(server.uri())
+            .credential(partner::credentials::CLIENT_ID, "cid")
+            .credential(partner::credentials::SECRET, "shh")
+            .build()
+            .unwrap();
+        client.status().await.unwrap();
+        let request = &server.received_requests().await.unwrap()[0];
+        assert_eq!(request.headers.get("partner-client-id").unwrap(), "cid");
+        assert_eq!(request.headers.get("partner-secret").unwrap(), "shh");
+        let missing = partner::Client::builder().credential(partner::credentials::CLIENT_ID, "cid").build();
+        assert!(matches!(missing, Err(partner::ConfigError::MissingCredential { name: "secret", .. })), "{missing:?}");
     }
 
     #[tokio::test]

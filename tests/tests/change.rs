@@ -37,6 +37,7 @@ const CASES: &[(&str, Verdict, Verdict)] = &[
     ("types", Breaking, Breaking),
     ("auth-and-servers", Breaking, Breaking),
     ("api-key-required", Breaking, Breaking),
+    ("credentials", Breaking, Breaking),
     ("reachability", Breaking, Breaking),
     ("additive-only", Additive, Breaking),
     ("assemblyai", Breaking, Breaking),

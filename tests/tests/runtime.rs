@@ -211,6 +211,7 @@ static KEYED: client_runtime::ProviderInfo = client_runtime::ProviderInfo {
     base_url_env: "KEYED_BASE_URL",
     requires_api_key: false,
     idempotency_header: Some("Idempotency-Key"),
+    credentials: &[],
 };
 
 struct KeyedClient(client_runtime::ClientCore);

@@ -9,7 +9,7 @@ use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::core::{ClientCore, CoreConfig, FromClientCore};
-use crate::provider::ProviderInfo;
+use crate::provider::{Credential, ProviderInfo};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 
@@ -46,6 +46,36 @@ pub enum ConfigError {
         provider: &'static str,
         /// What is wrong with it.
         reason: &'static str,
+    },
+    /// An operation of every kind the API offers needs this credential, and none was given.
+    #[error(
+        "no {provider} credential `{name}` was given: pass it to the builder's `credential`, or set {var} and use `from_env`"
+    )]
+    MissingCredential {
+        /// The credential's name (its security scheme in the spec).
+        name: &'static str,
+        /// The variable `from_env` reads.
+        var: &'static str,
+        /// The API it is for.
+        provider: &'static str,
+    },
+    /// A credential cannot be sent as given. The value itself is never part of the message.
+    #[error("the {provider} credential `{name}` is malformed: {reason}")]
+    InvalidCredential {
+        /// The credential's name.
+        name: &'static str,
+        /// The API it is for.
+        provider: &'static str,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A credential of another API was given (a constant from another generated crate).
+    #[error("the {provider} API has no credential `{name}`")]
+    UnknownCredential {
+        /// The credential's name.
+        name: &'static str,
+        /// The API the builder is for.
+        provider: &'static str,
     },
     /// The spec names no server and no base URL was given.
     #[error(
@@ -95,6 +125,7 @@ pub enum ConfigError {
 pub struct ClientBuilder<C> {
     provider: &'static ProviderInfo,
     api_key: Option<Secret>,
+    credentials: Vec<(&'static str, Secret)>,
     base_url: Option<String>,
     timeout: Duration,
     connect_timeout: Duration,
@@ -111,6 +142,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
         f.debug_struct("ClientBuilder")
             .field("provider", &self.provider.name)
             .field("api_key", &self.api_key)
+            .field("credentials", &self.credentials)
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("read_timeout", &self.read_timeout)
@@ -131,6 +163,7 @@ impl<C: FromClientCore> ClientBuilder<C> {
         Self {
             provider,
             api_key: None,
+            credentials: Vec::new(),
             base_url: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -150,17 +183,40 @@ impl<C: FromClientCore> ClientBuilder<C> {
         self
     }
 
-    /// Reads the API key from the provider's key variable (such as `SIMLI_API_KEY`), and the base
-    /// URL from its base-URL variable (such as `SIMLI_BASE_URL`) when that is set. A missing key
-    /// is reported by [`ClientBuilder::build`].
+    /// Sets one of the API's credentials other than the API key (see
+    /// [`crate::Credential`]); the generated crate's `credentials` module names them. Setting
+    /// one twice keeps the last value.
+    #[must_use]
+    pub fn credential(mut self, credential: Credential, value: impl Into<Secret>) -> Self {
+        self.credentials.retain(|(name, _)| *name != credential.name);
+        self.credentials.push((credential.name, value.into()));
+        self
+    }
+
+    /// Reads the API key from the provider's key variable (such as `SIMLI_API_KEY`), each other
+    /// credential from its own variable, and the base URL from its base-URL variable (such as
+    /// `SIMLI_BASE_URL`) when that is set. A missing key or required credential is reported by
+    /// [`ClientBuilder::build`].
     #[must_use]
     pub fn from_env(mut self) -> Self {
-        match read_env(self.provider.api_key_env) {
+        let provider = self.provider;
+        match read_env(provider.api_key_env) {
             Ok(Some(key)) => self.api_key = Some(Secret::new(key)),
-            Ok(None) => {
-                self.defer(ConfigError::MissingEnvVar { var: self.provider.api_key_env, provider: self.provider.name });
+            Ok(None) if provider.requires_api_key => {
+                self.defer(ConfigError::MissingEnvVar { var: provider.api_key_env, provider: provider.name });
             }
+            Ok(None) => {}
             Err(error) => self.defer(error),
+        }
+        for credential in provider.credentials {
+            match read_env(credential.env) {
+                Ok(Some(value)) => self = self.credential(*credential, value),
+                Ok(None) if credential.required => {
+                    self.defer(ConfigError::MissingEnvVar { var: credential.env, provider: provider.name });
+                }
+                Ok(None) => {}
+                Err(error) => self.defer(error),
+            }
         }
         match read_env(self.provider.base_url_env) {
             Ok(Some(url)) => self.base_url = Some(url),
@@ -249,9 +305,30 @@ impl<C: FromClientCore> ClientBuilder<C> {
         }
         let provider = self.provider;
         if let Some(key) = &self.api_key {
-            check_api_key(provider, key)?;
+            check_value(key).map_err(|reason| ConfigError::InvalidApiKey { provider: provider.name, reason })?;
         } else if provider.requires_api_key {
             return Err(ConfigError::MissingApiKey { var: provider.api_key_env, provider: provider.name });
+        }
+        for (name, value) in &self.credentials {
+            if !provider.credentials.iter().any(|c| c.name == *name) {
+                return Err(ConfigError::UnknownCredential { name, provider: provider.name });
+            }
+            check_value(value).map_err(|reason| ConfigError::InvalidCredential {
+                name,
+                provider: provider.name,
+                reason,
+            })?;
+        }
+        if let Some(missing) = provider
+            .credentials
+            .iter()
+            .find(|c| c.required && !self.credentials.iter().any(|(name, _)| *name == c.name))
+        {
+            return Err(ConfigError::MissingCredential {
+                name: missing.name,
+                var: missing.env,
+                provider: provider.name,
+            });
         }
         let Some(base_url) = self.base_url.as_deref().or(provider.default_base_url) else {
             return Err(ConfigError::MissingBaseUrl { var: provider.base_url_env, provider: provider.name });
@@ -278,6 +355,7 @@ impl<C: FromClientCore> ClientBuilder<C> {
             http,
             base_url,
             api_key: self.api_key,
+            credentials: self.credentials,
             default_headers: self.default_headers,
             retry: self.retry,
             idempotency_header,
@@ -300,8 +378,9 @@ fn read_env(var: &'static str) -> Result<Option<String>, ConfigError> {
     }
 }
 
-fn check_api_key(provider: &ProviderInfo, key: &Secret) -> Result<(), ConfigError> {
-    let key = key.expose_secret();
+/// Why a key or credential cannot be sent, if it cannot.
+fn check_value(value: &Secret) -> Result<(), &'static str> {
+    let key = value.expose_secret();
     let reason = if key.is_empty() {
         "it is empty"
     } else if key.trim() != key {
@@ -311,7 +390,7 @@ fn check_api_key(provider: &ProviderInfo, key: &Secret) -> Result<(), ConfigErro
     } else {
         return Ok(());
     };
-    Err(ConfigError::InvalidApiKey { provider: provider.name, reason })
+    Err(reason)
 }
 
 /// Parses a base URL and returns it without a trailing slash, ready for a path to be appended.
@@ -358,6 +437,7 @@ mod tests {
             base_url_env: "TEST_BASE_URL",
             requires_api_key: false,
             idempotency_header,
+            credentials: &[],
         }))
     }
 

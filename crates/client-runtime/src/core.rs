@@ -5,13 +5,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, DecodeError, Error, ErrorBody, InvalidRequest, snippet};
 use crate::provider::ProviderInfo;
-use crate::request::{Auth, Body, Request};
+use crate::request::{Auth, Body, Key, Request};
 use crate::response::ApiResponse;
 use crate::retry::{self, Replay, RetryPolicy};
 use crate::secret::Secret;
@@ -36,6 +36,8 @@ pub(crate) struct CoreConfig {
     /// Without a trailing slash.
     pub(crate) base_url: String,
     pub(crate) api_key: Option<Secret>,
+    /// The other credentials, by name.
+    pub(crate) credentials: Vec<(&'static str, Secret)>,
     pub(crate) default_headers: HeaderMap,
     pub(crate) retry: RetryPolicy,
     /// Where each call that is not idempotent carries a fresh idempotency key.
@@ -51,6 +53,7 @@ struct Inner {
     /// Without a trailing slash.
     base_url: String,
     api_key: Option<Secret>,
+    credentials: Vec<(&'static str, Secret)>,
     default_headers: HeaderMap,
     retry: RetryPolicy,
     idempotency_header: Option<HeaderName>,
@@ -64,6 +67,7 @@ impl fmt::Debug for ClientCore {
             .field("provider", &self.inner.provider.name)
             .field("base_url", &self.inner.base_url)
             .field("api_key", &self.inner.api_key.as_ref().map(|_| "[REDACTED]"))
+            .field("credentials", &self.inner.credentials.iter().map(|(name, _)| *name).collect::<Vec<_>>())
             .field("timeout", &self.timeout)
             .field("retry", &self.inner.retry)
             .field("idempotency_header", &self.inner.idempotency_header)
@@ -147,9 +151,19 @@ impl AttemptError {
 impl ClientCore {
     /// The one constructor: [`crate::ClientBuilder::build`] checks the parts and calls it.
     pub(crate) fn new(config: CoreConfig) -> Self {
-        let CoreConfig { http, base_url, api_key, default_headers, retry, idempotency_header, timeout, provider } =
-            config;
-        let inner = Inner { http, base_url, api_key, default_headers, retry, idempotency_header, provider };
+        let CoreConfig {
+            http,
+            base_url,
+            api_key,
+            credentials,
+            default_headers,
+            retry,
+            idempotency_header,
+            timeout,
+            provider,
+        } = config;
+        let inner =
+            Inner { http, base_url, api_key, credentials, default_headers, retry, idempotency_header, provider };
         Self { inner: Arc::new(inner), timeout }
     }
 
@@ -369,13 +383,41 @@ impl ClientCore {
         Ok(true)
     }
 
+    /// The value of one of the client's credentials, or why the request cannot be sent.
+    fn secret<E>(&self, key: Key) -> Result<&Secret, Error<E>> {
+        let provider = self.inner.provider;
+        match key {
+            Key::ApiKey => self.inner.api_key.as_ref().ok_or_else(|| {
+                InvalidRequest::new(format!(
+                    "this operation needs a {} API key and the client was built without one",
+                    provider.name
+                ))
+                .into()
+            }),
+            Key::Named(name) => {
+                self.inner.credentials.iter().find(|(known, _)| *known == name).map(|(_, secret)| secret).ok_or_else(
+                    || {
+                        let env = provider.credentials.iter().find(|c| c.name == name).map_or("", |c| c.env);
+                        InvalidRequest::new(format!(
+                            "this operation needs the {} credential `{name}` and the client was built without it: pass it to the builder's `credential`, or set {env} and use `from_env`",
+                            provider.name
+                        ))
+                        .into()
+                    },
+                )
+            }
+        }
+    }
+
     fn url<E>(&self, request: &Request) -> Result<Url, Error<E>> {
         let mut url = Url::parse(&format!("{}{}", self.inner.base_url, request.path))
             .map_err(|error| InvalidRequest::new(format!("the request URL is invalid: {error}")))?;
         let mut query: Vec<(&str, &str)> =
             request.query.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
-        if let (Some(Auth::Query(name)), Some(key)) = (request.auth, &self.inner.api_key) {
-            query.push((name, key.expose_secret()));
+        for &(key, auth) in &request.auth {
+            if let Auth::Query(name) = auth {
+                query.push((name, self.secret(key)?.expose_secret()));
+            }
         }
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
@@ -394,35 +436,38 @@ impl ClientCore {
                 .map_err(|_| InvalidRequest::new(format!("`{content_type}` is not a valid content type")))?;
             headers.insert(CONTENT_TYPE, value);
         }
-        let credential = match (request.auth, &self.inner.api_key) {
-            (Some(Auth::Header(name)), Some(key)) => Some((name, key.expose_secret().to_owned())),
-            (Some(Auth::Bearer), Some(key)) => Some(("authorization", format!("Bearer {}", key.expose_secret()))),
-            (Some(Auth::Basic), Some(key)) => {
-                use base64::Engine as _;
-                let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{}:", key.expose_secret()));
-                Some(("authorization", format!("Basic {encoded}")))
-            }
-            (Some(_), None) => {
-                return Err(InvalidRequest::new(format!(
-                    "this operation needs a {} API key and the client was built without one",
-                    self.inner.provider.name
-                ))
-                .into());
-            }
-            _ => None,
-        };
-        if let Some((name, value)) = credential {
-            // The builder checked the key is header-safe; a failure here means a bug, reported
-            // without the key.
+        let mut cookies = Vec::new();
+        for &(key, auth) in &request.auth {
+            let secret = self.secret(key)?.expose_secret();
+            let (name, value) = match auth {
+                Auth::Header(name) => (name, secret.to_owned()),
+                Auth::Bearer => ("authorization", format!("Bearer {secret}")),
+                Auth::Basic => {
+                    use base64::Engine as _;
+                    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{secret}:"));
+                    ("authorization", format!("Basic {encoded}"))
+                }
+                Auth::Cookie(name) => {
+                    cookies.push(format!("{name}={secret}"));
+                    continue;
+                }
+                Auth::Query(_) => continue,
+            };
+            // The builder checked the credential is header-safe; a failure here means a bug,
+            // reported without the value.
             let name = if name.eq_ignore_ascii_case("authorization") {
                 AUTHORIZATION
             } else {
                 name.parse().map_err(|_| InvalidRequest::new(format!("`{name}` is not a valid header name")))?
             };
-            let mut value = HeaderValue::from_str(&value)
-                .map_err(|_| InvalidRequest::new("the API key cannot be sent in an HTTP header"))?;
-            value.set_sensitive(true);
-            headers.insert(name, value);
+            headers.insert(name, sensitive(value)?);
+        }
+        if !cookies.is_empty() {
+            // Cookies the caller set as a default header are kept beside the credentials.
+            if let Some(existing) = headers.get(COOKIE).and_then(|value| value.to_str().ok()) {
+                cookies.insert(0, existing.to_owned());
+            }
+            headers.insert(COOKIE, sensitive(cookies.join("; "))?);
         }
         Ok(headers)
     }
@@ -443,6 +488,14 @@ fn decode_success<T: DeserializeOwned, E>(status: StatusCode, body: &[u8]) -> Re
     let value = serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|error| decode_error(error.path().to_string(), error.inner().to_string()))?;
     deserializer.end().map_err(|error| decode_error(".".to_owned(), error.to_string()))?;
+    Ok(value)
+}
+
+/// A credential as a header value marked sensitive, so reqwest and `Debug` never show it.
+fn sensitive(value: String) -> Result<HeaderValue, InvalidRequest> {
+    let mut value = HeaderValue::try_from(value)
+        .map_err(|_| InvalidRequest::new("a credential cannot be sent in an HTTP header"))?;
+    value.set_sensitive(true);
     Ok(value)
 }
 
@@ -470,6 +523,7 @@ mod tests {
         assert!(decode.snippet.starts_with("{\"data\""));
     }
 
+    #[derive(Debug)]
     struct TestClient(ClientCore);
 
     impl FromClientCore for TestClient {
@@ -486,10 +540,82 @@ mod tests {
         base_url_env: "TEST_BASE_URL",
         requires_api_key: true,
         idempotency_header: None,
+        credentials: &[],
     };
+
+    /// An API with credentials beside its key.
+    static PAIRED: ProviderInfo = ProviderInfo { credentials: &[CLIENT_ID, SECRET], ..PROVIDER };
+
+    const CLIENT_ID: crate::Credential = crate::Credential { name: "clientId", env: "TEST_CLIENT_ID", required: true };
+    const SECRET: crate::Credential = crate::Credential { name: "secret", env: "TEST_SECRET", required: false };
 
     fn core() -> ClientCore {
         crate::ClientBuilder::<TestClient>::new(&PROVIDER).api_key("k-123").build().unwrap().0
+    }
+
+    fn paired_core() -> ClientCore {
+        crate::ClientBuilder::<TestClient>::new(&PAIRED)
+            .api_key("k-123")
+            .credential(CLIENT_ID, "id-7")
+            .build()
+            .unwrap()
+            .0
+    }
+
+    #[test]
+    fn a_requirement_of_several_schemes_sends_every_credential() {
+        let core = crate::ClientBuilder::<TestClient>::new(&PAIRED)
+            .api_key("k-123")
+            .credential(CLIENT_ID, "id-7")
+            .credential(SECRET, "s-9")
+            .default_header("cookie", "theme=dark")
+            .build()
+            .unwrap()
+            .0;
+        let request = Request::new(reqwest::Method::GET, "/t")
+            .auth(Auth::Bearer)
+            .credential(CLIENT_ID, Auth::Header("x-client-id"))
+            .credential(SECRET, Auth::Cookie("session"));
+        let headers = core.headers::<()>(&request).unwrap();
+        assert_eq!(headers["authorization"], "Bearer k-123");
+        assert_eq!(headers["x-client-id"], "id-7");
+        assert_eq!(headers["cookie"], "theme=dark; session=s-9");
+        assert!(headers["x-client-id"].is_sensitive() && headers["cookie"].is_sensitive());
+        let query = Request::new(reqwest::Method::GET, "/t").credential(CLIENT_ID, Auth::Query("client_id"));
+        assert_eq!(core.url::<()>(&query).unwrap().as_str(), "https://api.test.example/v1/t?client_id=id-7");
+        let debug = format!("{core:?} {request:?}");
+        assert!(!debug.contains("id-7") && !debug.contains("s-9"), "{debug}");
+    }
+
+    #[test]
+    fn a_missing_credential_is_named_before_anything_is_sent() {
+        // `secret` is optional: the client builds, and only an operation that needs it fails.
+        let request = Request::new(reqwest::Method::GET, "/t").credential(SECRET, Auth::Header("x-secret"));
+        let Err(Error::InvalidRequest(error)) = paired_core().headers::<()>(&request) else {
+            panic!("expected a refusal")
+        };
+        assert!(
+            error.to_string().contains("credential `secret`") && error.to_string().contains("TEST_SECRET"),
+            "{error}"
+        );
+        // `clientId` is required: building without it fails.
+        let error = crate::ClientBuilder::<TestClient>::new(&PAIRED).api_key("k-123").build().unwrap_err();
+        assert!(matches!(error, crate::ConfigError::MissingCredential { name: "clientId", var: "TEST_CLIENT_ID", .. }));
+        let foreign = crate::Credential { name: "appKey", env: "OTHER_APP_KEY", required: false };
+        let error = crate::ClientBuilder::<TestClient>::new(&PAIRED)
+            .api_key("k-123")
+            .credential(CLIENT_ID, "id-7")
+            .credential(foreign, "a")
+            .build()
+            .unwrap_err();
+        assert_eq!(error.to_string(), "the Test API has no credential `appKey`");
+        let error = crate::ClientBuilder::<TestClient>::new(&PAIRED)
+            .api_key("k-123")
+            .credential(CLIENT_ID, "id-7\n")
+            .build()
+            .unwrap_err();
+        assert!(matches!(error, crate::ConfigError::InvalidCredential { name: "clientId", .. }), "{error:?}");
+        assert!(!error.to_string().contains("id-7"));
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub use crate::body::{FilePart, Multipart};
 pub use crate::builder::{ClientBuilder, ConfigError};
 pub use crate::core::{ClientCore, FromClientCore};
 pub use crate::error::{ApiError, DecodeError, Error, ErrorBody, InvalidRequest, NoErrorBody};
-pub use crate::provider::ProviderInfo;
+pub use crate::provider::{Credential, ProviderInfo};
 pub use crate::request::{Auth, Request};
 pub use crate::response::{ApiResponse, FromHeaders};
 pub use crate::retry::RetryPolicy;

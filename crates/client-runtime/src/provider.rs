@@ -22,4 +22,23 @@ pub struct ProviderInfo {
     /// has one. Each call whose method is not idempotent then carries a fresh key in it, and is
     /// retried as fully as a GET: see [`crate::RetryPolicy`].
     pub idempotency_header: Option<&'static str>,
+    /// The credentials other than the API key, for APIs whose operations send several at once
+    /// (a client id and a secret, say). Empty for most APIs.
+    pub credentials: &'static [Credential],
+}
+
+/// A credential other than the API key: one security scheme of a requirement that combines
+/// several, such as a client id header sent together with a secret header. A generated crate
+/// declares one constant per credential in its `credentials` module; pass it to
+/// [`crate::ClientBuilder::credential`] with the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Credential {
+    /// The security scheme's name in the spec, such as `clientId`; messages use it.
+    pub name: &'static str,
+    /// The environment variable [`crate::ClientBuilder::from_env`] reads it from.
+    pub env: &'static str,
+    /// Whether every operation that authenticates sends it, so that a client is useless without
+    /// it: building one then fails when it is missing. Otherwise only the operations that need
+    /// it fail, before sending anything.
+    pub required: bool,
 }

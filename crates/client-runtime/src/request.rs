@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::body::Multipart;
 use crate::error::InvalidRequest;
+use crate::provider::Credential;
 
 /// A request body, kept so it can be sent again on retry.
 #[derive(Clone)]
@@ -29,7 +30,7 @@ pub fn encode_path_segment(value: &str) -> String {
     utf8_percent_encode(value, PATH_SEGMENT).to_string()
 }
 
-/// How an operation presents the client's API key, as its spec's security scheme says.
+/// How an operation presents a credential, as its spec's security scheme says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Auth {
@@ -42,6 +43,17 @@ pub enum Auth {
     Basic,
     /// The key in the named query parameter (`type: apiKey, in: query`).
     Query(&'static str),
+    /// The key as the named cookie (`type: apiKey, in: cookie`).
+    Cookie(&'static str),
+}
+
+/// Which of the client's credentials an [`Auth`] presents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Key {
+    /// The API key.
+    ApiKey,
+    /// A [`Credential`], by its name.
+    Named(&'static str),
 }
 
 /// One HTTP request, described by a generated operation and sent by [`crate::ClientCore::send`].
@@ -56,7 +68,9 @@ pub struct Request {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) body: Option<Body>,
-    pub(crate) auth: Option<Auth>,
+    /// Every credential the operation sends, and how: several when its security requirement
+    /// combines schemes.
+    pub(crate) auth: Vec<(Key, Auth)>,
     pub(crate) error: Option<InvalidRequest>,
 }
 
@@ -85,7 +99,7 @@ impl Request {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
-            auth: None,
+            auth: Vec::new(),
             error: None,
         }
     }
@@ -236,7 +250,15 @@ impl Request {
     /// Presents the client's API key as `auth` describes.
     #[must_use]
     pub fn auth(mut self, auth: Auth) -> Self {
-        self.auth = Some(auth);
+        self.auth.push((Key::ApiKey, auth));
+        self
+    }
+
+    /// Presents one of the client's other credentials as `auth` describes. `send` fails before
+    /// sending when the client was built without it.
+    #[must_use]
+    pub fn credential(mut self, credential: Credential, auth: Auth) -> Self {
+        self.auth.push((Key::Named(credential.name), auth));
         self
     }
 

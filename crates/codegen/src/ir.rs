@@ -30,6 +30,27 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Whether any operation sends the API key.
     pub requires_api_key: bool,
+    /// The credentials other than the API key: the schemes of security requirements that
+    /// combine several, in the order operations first use them.
+    pub credentials: Vec<Credential>,
+}
+
+/// A credential other than the API key: one scheme of a security requirement that combines
+/// several (a client id header sent together with a secret header, say).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    /// The security scheme's name in the spec (`clientId`); the runtime knows it by this name.
+    pub scheme: String,
+    /// The constant in the crate's `credentials` module (`CLIENT_ID`).
+    pub const_name: String,
+    /// The argument of `Client::new` when it is required (`client_id`).
+    pub arg_name: String,
+    /// The environment variable `from_env` reads (`PLAID_CLIENT_ID`).
+    pub env_var: String,
+    /// The scheme's description.
+    pub docs: Option<String>,
+    /// Whether every operation that authenticates sends it, so a client is built with it.
+    pub required: bool,
 }
 
 /// The methods every generated `Client` has beside its operations' methods. The client emitter
@@ -425,8 +446,9 @@ pub struct Operation {
     pub success: Success,
     /// The error enum's name, when the spec documents error responses.
     pub errors_type: Option<String>,
-    /// How the API key is presented, if the operation needs it.
-    pub auth: Option<AuthScheme>,
+    /// The credentials the operation sends and how: none, the API key alone, or several when
+    /// its security requirement combines schemes.
+    pub auth: Vec<AuthUse>,
     /// Names of the derived methods that had to give way to a name the spec uses.
     pub derived_names: DerivedNames,
 }
@@ -727,7 +749,25 @@ pub enum ResponseKind {
     Events(EventData),
 }
 
-/// How an operation presents the API key.
+/// One credential an operation sends, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthUse {
+    /// Which of the client's credentials.
+    pub credential: CredentialRef,
+    /// How it is sent.
+    pub scheme: AuthScheme,
+}
+
+/// One of the client's credentials.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CredentialRef {
+    /// The API key.
+    ApiKey,
+    /// One of [`Api::credentials`], by its scheme's name.
+    Named(String),
+}
+
+/// How an operation presents a credential.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthScheme {
     /// The key in a header.
@@ -738,4 +778,6 @@ pub enum AuthScheme {
     Bearer,
     /// `Authorization: Basic`, the key as the user name.
     Basic,
+    /// The key as a cookie.
+    Cookie(String),
 }

@@ -203,6 +203,17 @@ impl Settings {
         self.client.base_url_env.clone().unwrap_or_else(|| format!("{}_BASE_URL", self.env_prefix()))
     }
 
+    /// The variable holding a credential other than the API key, from its constant's name:
+    /// `PLAID_CLIENT_ID` for `CLIENT_ID` (and for `PLAID_CLIENT_ID`) in crate `plaid`.
+    pub fn credential_env(&self, const_name: &str) -> String {
+        let prefix = self.env_prefix();
+        if const_name.strip_prefix(&prefix).is_some_and(|rest| rest.starts_with('_')) {
+            const_name.to_owned()
+        } else {
+            format!("{prefix}_{const_name}")
+        }
+    }
+
     fn env_prefix(&self) -> String {
         heck::ToShoutySnakeCase::to_shouty_snake_case(self.package.name.as_str())
     }

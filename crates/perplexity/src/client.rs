@@ -17,6 +17,7 @@ static PROVIDER: ProviderInfo = ProviderInfo {
     base_url_env: "PERPLEXITY_BASE_URL",
     requires_api_key: true,
     idempotency_header: None,
+    credentials: &[],
 };
 
 /// Client for the Perplexity API (version 1.0.0).
@@ -37,12 +38,11 @@ impl Client {
     /// The environment variable [`Client::from_env`] reads an optional base URL from: `PERPLEXITY_BASE_URL`.
     pub const BASE_URL_ENV: &'static str = "PERPLEXITY_BASE_URL";
 
-    /// Creates a client that sends `api_key` with every request, with default settings.
+    /// Creates a client that sends `api_key` with the requests that need it, with default settings.
     ///
     /// # Errors
     ///
-    /// When the key is empty or cannot be sent in an HTTP header, or the HTTP client cannot
-    /// be built.
+    /// When the key is empty or cannot be sent in an HTTP header, or the HTTP client cannot be built.
     pub fn new(api_key: impl Into<Secret>) -> Result<Self, ConfigError> {
         Self::builder().api_key(api_key).build()
     }
@@ -51,7 +51,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// When the key variable is missing or empty, or a value is malformed.
+    /// When a variable the client needs is missing or empty, or a value is malformed.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::builder().from_env().build()
     }

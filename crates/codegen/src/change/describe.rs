@@ -1,8 +1,8 @@
 //! Short texts for the parts of the model that entries name.
 
 use crate::ir::{
-    AuthScheme, BodyKind, Bound, Bounds, EventData, FloatKind, IntegerKind, Number, ParamLocation, ResponseKind,
-    StatusMatch, StreamKind, TypeKind, TypeRef,
+    AuthScheme, AuthUse, BodyKind, Bound, Bounds, CredentialRef, EventData, FloatKind, IntegerKind, Number,
+    ParamLocation, ResponseKind, StatusMatch, StreamKind, TypeKind, TypeRef,
 };
 
 /// The Rust type as the generated code writes it (`Vec<Video>`, `Option<i64>`).
@@ -49,14 +49,30 @@ pub(super) fn status(status: StatusMatch) -> String {
     }
 }
 
-/// How the key is sent.
+/// How a credential is sent.
 pub(super) fn auth(scheme: &AuthScheme) -> String {
     match scheme {
         AuthScheme::Header(name) => format!("header `{name}`"),
         AuthScheme::Query(name) => format!("query parameter `{name}`"),
         AuthScheme::Bearer => "`Authorization: Bearer`".into(),
         AuthScheme::Basic => "`Authorization: Basic`".into(),
+        AuthScheme::Cookie(name) => format!("cookie `{name}`"),
     }
+}
+
+/// Which credential: `the API key` or `credential `clientId``.
+pub(super) fn credential(credential: &CredentialRef) -> String {
+    match credential {
+        CredentialRef::ApiKey => "the API key".into(),
+        CredentialRef::Named(name) => format!("credential `{name}`"),
+    }
+}
+
+/// What an operation sends: `the API key (in header `x`)`, or several such joined by `and`.
+pub(super) fn auth_uses(uses: &[AuthUse]) -> String {
+    let parts: Vec<String> =
+        uses.iter().map(|u| format!("{} (in {})", credential(&u.credential), auth(&u.scheme))).collect();
+    parts.join(" and ")
 }
 
 /// `>= 1, <= 100`, or `none`.

@@ -4,8 +4,8 @@ use super::Subject;
 use super::describe::{self, field_type, location, names, path_shape, rust_type};
 use super::walk::{Walk, pair_up, reordered};
 use crate::ir::{
-    BodyKind, Bound, Bounds, ErrorsDef, EventData, HeaderField, HeadersDef, Operation, Param, ResponseKind, StreamKind,
-    TypeKind,
+    AuthUse, BodyKind, Bound, Bounds, CredentialRef, ErrorsDef, EventData, HeaderField, HeadersDef, Operation, Param,
+    ResponseKind, StreamKind, TypeKind,
 };
 use crate::naming::unraw;
 
@@ -65,16 +65,39 @@ impl Walk<'_> {
         self.request_body(&subject, old, new);
         self.success(&subject, old, new, &mut docs);
         self.errors(&subject, old, new, &mut docs);
-        match (&old.auth, &new.auth) {
-            (None, Some(scheme)) => {
-                self.additive(&subject, format!("now sends the API key (in {})", describe::auth(scheme)));
+        match (old.auth.as_slice(), new.auth.as_slice()) {
+            ([], []) => {}
+            ([], uses) => self.additive(&subject, format!("now sends {}", describe::auth_uses(uses))),
+            (uses, []) => {
+                let names: Vec<String> = uses.iter().map(|u| describe::credential(&u.credential)).collect();
+                self.additive(&subject, format!("no longer sends {}", names.join(" and ")));
             }
-            (Some(_), None) => self.additive(&subject, "no longer sends the API key"),
-            (Some(a), Some(b)) if a != b => self.breaking(
-                &subject,
-                format!("sends the API key in {} (was {})", describe::auth(b), describe::auth(a)),
-                "a credential for the old scheme may be refused at run time",
-            ),
+            ([a], [b]) if a != b && a.credential == CredentialRef::ApiKey && b.credential == CredentialRef::ApiKey => {
+                self.breaking(
+                    &subject,
+                    format!("sends the API key in {} (was {})", describe::auth(&b.scheme), describe::auth(&a.scheme)),
+                    "a credential for the old scheme may be refused at run time",
+                );
+            }
+            (a, b) if a != b => {
+                let added: Vec<AuthUse> = b.iter().filter(|u| !a.contains(u)).cloned().collect();
+                let removed: Vec<AuthUse> = a.iter().filter(|u| !b.contains(u)).cloned().collect();
+                match (added.is_empty(), removed.is_empty()) {
+                    (false, true) => self.breaking(
+                        &subject,
+                        format!("now also sends {}", describe::auth_uses(&added)),
+                        "a client built without it can no longer make this call",
+                    ),
+                    (true, false) => {
+                        self.additive(&subject, format!("no longer sends {}", describe::auth_uses(&removed)))
+                    }
+                    _ => self.breaking(
+                        &subject,
+                        format!("sends {} instead of {}", describe::auth_uses(&added), describe::auth_uses(&removed)),
+                        "a client built without the new credential can no longer make this call",
+                    ),
+                }
+            }
             _ => {}
         }
         match (old.deprecated, new.deprecated) {

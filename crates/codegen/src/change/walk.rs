@@ -7,7 +7,7 @@ use super::describe::{self, path_shape};
 use super::roles::{Role, roles};
 use super::{Change, Subject, Verdict};
 use crate::diagnostics::pointer;
-use crate::ir::{Api, Operation, TypeKind, TypeRef};
+use crate::ir::{Api, Credential, CredentialRef, Operation, TypeKind, TypeRef};
 
 /// Operations present in both models: old, new.
 type OperationPairs<'a> = Vec<(&'a Operation, &'a Operation)>;
@@ -188,6 +188,48 @@ impl<'a> Walk<'a> {
         }
     }
 
+    /// The credentials beside the API key: each is a constant callers name, and the required ones
+    /// are arguments of `Client::new`.
+    fn credentials(&mut self, subject: &Subject) {
+        let (old, new) = (self.old, self.new);
+        let find = |api: &'a Api, scheme: &str| api.credentials.iter().find(|c| c.scheme == scheme);
+        for credential in &new.credentials {
+            let Credential { scheme, const_name, env_var, required, .. } = credential;
+            match find(old, scheme) {
+                None if *required => self.breaking(
+                    subject,
+                    format!("now requires credential `{scheme}` ({env_var})"),
+                    "`Client::new` takes it, and building a client without it fails",
+                ),
+                None => self.additive(subject, format!("new credential `{scheme}`: `credentials::{const_name}`, {env_var}")),
+                Some(was) if was.required != *required => self.breaking(
+                    subject,
+                    format!(
+                        "credential `{scheme}` is {} required",
+                        if *required { "now" } else { "no longer" }
+                    ),
+                    "`Client::new` takes other arguments",
+                ),
+                Some(was) if was.const_name != *const_name || was.env_var != *env_var => self.breaking(
+                    subject,
+                    format!(
+                        "credential `{scheme}` is `credentials::{const_name}` from {env_var} (was `credentials::{}` from {})",
+                        was.const_name, was.env_var
+                    ),
+                    "code naming the old constant no longer compiles, and `from_env` reads another variable",
+                ),
+                Some(_) => {}
+            }
+        }
+        for credential in old.credentials.iter().filter(|c| find(new, &c.scheme).is_none()) {
+            self.breaking(
+                subject,
+                format!("credential `{}` is no longer used", credential.scheme),
+                format!("`credentials::{}` no longer exists", credential.const_name),
+            );
+        }
+    }
+
     /// Authentication, servers, and the API's own description.
     fn client(&mut self) {
         let (old, new) = (self.old, self.new);
@@ -204,7 +246,8 @@ impl<'a> Walk<'a> {
             _ => {}
         }
         let modes = |api: &Api| -> BTreeSet<String> {
-            api.operations.iter().filter_map(|op| op.auth.as_ref()).map(describe::auth).collect()
+            let uses = api.operations.iter().flat_map(|op| &op.auth);
+            uses.filter(|u| u.credential == CredentialRef::ApiKey).map(|u| describe::auth(&u.scheme)).collect()
         };
         let (old_modes, new_modes) = (modes(old), modes(new));
         for mode in new_modes.difference(&old_modes) {
@@ -213,6 +256,7 @@ impl<'a> Walk<'a> {
         for mode in old_modes.difference(&new_modes) {
             self.additive(&subject, format!("auth mode no longer used: the key in {mode}"));
         }
+        self.credentials(&subject);
         match (&old.default_base_url, &new.default_base_url) {
             (Some(a), Some(b)) if a != b => self.breaking(
                 &subject,

@@ -5,8 +5,8 @@ use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident, number_literal, type_tokens};
 use crate::ir::{
-    Api, AuthScheme, Body, BodyKind, Bound, EventData, Operation, Param, ParamEncoding, ParamLocation, ResponseKind,
-    StreamKind, StreamMethod, TypeRef,
+    Api, AuthScheme, AuthUse, Body, BodyKind, Bound, Credential, CredentialRef, EventData, Operation, Param,
+    ParamEncoding, ParamLocation, ResponseKind, StreamKind, StreamMethod, TypeRef,
 };
 use crate::naming;
 use crate::settings::Settings;
@@ -48,39 +48,24 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
     let url_env_doc =
         format!(" The environment variable [`Client::from_env`] reads an optional base URL from: `{base_url_env}`.");
 
-    let constructors = if requires_api_key {
-        quote! {
-            /// Creates a client that sends `api_key` with every request, with default settings.
-            ///
-            /// # Errors
-            ///
-            /// When the key is empty or cannot be sent in an HTTP header, or the HTTP client cannot
-            /// be built.
-            pub fn new(api_key: impl Into<Secret>) -> Result<Self, ConfigError> {
-                Self::builder().api_key(api_key).build()
-            }
-        }
-    } else {
-        quote! {
-            /// Creates a client with default settings.
-            ///
-            /// # Errors
-            ///
-            /// When the HTTP client cannot be built.
-            pub fn new() -> Result<Self, ConfigError> {
-                Self::builder().build()
-            }
-        }
-    };
+    let constructors = constructors(api);
+    let mut from_env_vars = Vec::new();
+    if requires_api_key || api.credentials.is_empty() {
+        from_env_vars.push(format!("the API key from `{api_key_env}`"));
+    }
+    from_env_vars.extend(api.credentials.iter().map(|c| format!("`{}` from `{}`", c.scheme, c.env_var)));
     let from_env_doc = doc_attrs(&[
         format!(
-            "Creates a client from the environment: the API key from `{api_key_env}`, and the base URL from `{base_url_env}` when that is set."
+            "Creates a client from the environment: {}, and the base URL from `{base_url_env}` when that is set.",
+            from_env_vars.join(", ")
         ),
-        "# Errors\n\nWhen the key variable is missing or empty, or a value is malformed.".to_owned(),
+        "# Errors\n\nWhen a variable the client needs is missing or empty, or a value is malformed.".to_owned(),
     ]);
 
     let servers = servers_module(api);
-    let methods = api.operations.iter().map(operation_methods);
+    let credential_consts = api.credentials.iter().map(|c| format_ident!("{}", c.const_name));
+    let credentials_module = credentials_module(api);
+    let methods = api.operations.iter().map(|operation| operation_methods(operation, api));
     let uses_types = api.operations.iter().any(|op| {
         op.params_type.is_some()
             || op.errors_type.is_some()
@@ -96,7 +81,7 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
     if api.operations.iter().any(|op| op.with_response_name().is_some()) {
         runtime_imports.extend([quote! { ApiResponse }]);
     }
-    if api.operations.iter().any(|op| op.auth.is_some()) {
+    if api.operations.iter().any(|op| !op.auth.is_empty()) {
         runtime_imports.push(quote! { Auth });
     }
     let streams = api.stream_kinds();
@@ -118,7 +103,7 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
     if has_operations {
         runtime_imports.push(quote! { Request });
     }
-    if requires_api_key {
+    if requires_api_key || api.credentials.iter().any(|c| c.required) {
         runtime_imports.push(quote! { Secret });
     }
     if streams.raw_events {
@@ -142,7 +127,10 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
             base_url_env: #base_url_env,
             requires_api_key: #requires_api_key,
             idempotency_header: #idempotency_header,
+            credentials: &[#(credentials::#credential_consts),*],
         };
+
+        #credentials_module
 
         #client_docs
         #[derive(Debug, Clone)]
@@ -193,6 +181,86 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
 
         #servers
     }
+}
+
+/// `Client::new`: it takes the API key when operations send it, and each credential every
+/// authenticated operation needs.
+fn constructors(api: &Api) -> TokenStream {
+    let required: Vec<&Credential> = api.credentials.iter().filter(|c| c.required).collect();
+    let mut args = Vec::new();
+    let mut calls = Vec::new();
+    let mut docs = Vec::new();
+    if api.requires_api_key {
+        args.push(quote! { api_key: impl Into<Secret> });
+        calls.push(quote! { .api_key(api_key) });
+        docs.push("`api_key`".to_owned());
+    }
+    for credential in &required {
+        let arg = ident(&credential.arg_name);
+        let constant = format_ident!("{}", credential.const_name);
+        args.push(quote! { #arg: impl Into<Secret> });
+        calls.push(quote! { .credential(credentials::#constant, #arg) });
+        docs.push(format!("`{}`", credential.arg_name));
+    }
+    let doc = if docs.is_empty() {
+        doc_attrs(&[
+            "Creates a client with default settings.".to_owned(),
+            "# Errors\n\nWhen the HTTP client cannot be built.".to_owned(),
+        ])
+    } else {
+        let (what, them) = if docs.len() == 1 { ("the key is", "it") } else { ("a credential is", "them") };
+        doc_attrs(&[
+            format!(
+                "Creates a client that sends {} with the requests that need {them}, with default settings.",
+                docs.join(" and ")
+            ),
+            format!(
+                "# Errors\n\nWhen {what} empty or cannot be sent in an HTTP header, or the HTTP client cannot be built."
+            ),
+        ])
+    };
+    quote! {
+        #doc
+        pub fn new(#(#args),*) -> Result<Self, ConfigError> {
+            Self::builder() #(#calls)* .build()
+        }
+    }
+}
+
+/// The `credentials` module: one constant per credential beside the API key.
+fn credentials_module(api: &Api) -> Option<TokenStream> {
+    if api.credentials.is_empty() {
+        return None;
+    }
+    let constants = api.credentials.iter().map(|credential| {
+        let Credential { scheme, const_name, env_var, required, docs, .. } = credential;
+        let mut lines =
+            vec![format!("`{scheme}`, read from `{env_var}` by [`Client::from_env`](crate::Client::from_env).")];
+        if let Some(docs) = docs {
+            lines.push(docs.clone());
+        }
+        lines.push(if *required {
+            "Every operation that authenticates sends it, so [`Client::new`](crate::Client::new) takes it.".to_owned()
+        } else {
+            "Only some operations send it; they fail before sending anything when the client has none.".to_owned()
+        });
+        let doc = doc_attrs(&lines);
+        let constant = format_ident!("{}", const_name);
+        quote! {
+            #doc
+            pub const #constant: Credential = Credential { name: #scheme, env: #env_var, required: #required };
+        }
+    });
+    Some(quote! {
+        /// The credentials the API takes beside its key, for
+        /// [`ClientBuilder::credential`](client_runtime::ClientBuilder::credential):
+        /// `Client::builder().credential(credentials::NAME, value)`.
+        pub mod credentials {
+            use client_runtime::Credential;
+
+            #(#constants)*
+        }
+    })
 }
 
 fn servers_module(api: &Api) -> Option<TokenStream> {
@@ -288,17 +356,20 @@ struct MethodParts {
     error_body: Option<TokenStream>,
     /// `#[deprecated]`, for a deprecated operation.
     deprecated: Option<TokenStream>,
+    /// The request builder calls that attach the operation's credentials.
+    auth: Vec<TokenStream>,
 }
 
 impl MethodParts {
-    fn new(operation: &Operation) -> Self {
+    fn new(operation: &Operation, api: &Api) -> Self {
         let (args, arg_names) = operation_args(operation);
         let error_body = operation.errors_type.as_ref().map(|errors| {
             let errors = format_ident!("{}", errors);
             quote! { types::#errors }
         });
         let deprecated = operation.deprecated.then(|| quote! { #[deprecated = "deprecated by the API"] });
-        Self { args, arg_names, error_body, deprecated }
+        let auth = operation.auth.iter().map(|auth_use| auth_call(auth_use, api)).collect();
+        Self { args, arg_names, error_body, deprecated, auth }
     }
 
     /// `Error`, `EventStream` and `ByteStream` take the error body type last, and default it to
@@ -318,8 +389,8 @@ impl MethodParts {
 /// Every client method of one operation: the main method, `<name>_with_response` (except for
 /// event streams, whose stream carries the status and headers), and `<name>_stream` when the
 /// body can be read as it arrives.
-fn operation_methods(operation: &Operation) -> TokenStream {
-    let parts = MethodParts::new(operation);
+fn operation_methods(operation: &Operation, api: &Api) -> TokenStream {
+    let parts = MethodParts::new(operation, api);
     if let ResponseKind::Events(data) = &operation.success.kind {
         return event_stream_method(operation, &parts, data);
     }
@@ -361,7 +432,7 @@ fn event_stream_method(operation: &Operation, parts: &MethodParts, data: &EventD
     let docs = main_method_docs(operation);
     let MethodParts { args, deprecated, .. } = parts;
     let error = parts.error();
-    let request = build_request(operation, Some(quote! { .header("accept", "text/event-stream") }));
+    let request = build_request(operation, parts, Some(quote! { .header("accept", "text/event-stream") }));
     let (item, send) = event_item(data);
     let stream_generics = parts.generics(Some(item));
     quote! {
@@ -437,7 +508,7 @@ fn with_response_method(operation: &Operation, parts: &MethodParts) -> TokenStre
         None => (quote! { ApiResponse<#success> }, None),
     };
     let raw_docs = doc_attrs(&raw_docs);
-    let request = build_request(operation, None);
+    let request = build_request(operation, parts, None);
     let send = match &operation.success.kind {
         ResponseKind::Json(_) => quote! { send },
         ResponseKind::Text => quote! { send_text },
@@ -466,7 +537,7 @@ fn stream_method(operation: &Operation, parts: &MethodParts, stream: &StreamMeth
                 let generics = parts.generics(None);
                 quote! { ByteStream #generics }
             },
-            build_request(operation, None),
+            build_request(operation, parts, None),
             quote! { send_stream },
             vec![
                 format!("Like [`Client::{main}`], but returns the body as it arrives, as a stream of byte chunks."),
@@ -478,7 +549,7 @@ fn stream_method(operation: &Operation, parts: &MethodParts, stream: &StreamMeth
             let mut docs = vec![format!(
                 "Like [`Client::{main}`], but asks for the response as a `text/event-stream` and yields its events as they arrive."
             )];
-            let mut request = build_request(operation, Some(quote! { .header("accept", "text/event-stream") }));
+            let mut request = build_request(operation, parts, Some(quote! { .header("accept", "text/event-stream") }));
             if let (Some(flag), Some(BodyKind::Json(ty))) = (&stream.flag, operation.body.as_ref().map(|b| &b.kind)) {
                 let field = ident(&flag.rust_name);
                 let ty = type_tokens(ty, true);
@@ -538,8 +609,27 @@ fn errors_doc(operation: &Operation) -> String {
     errors_doc
 }
 
+/// The request builder call that attaches one credential.
+fn auth_call(auth_use: &AuthUse, api: &Api) -> TokenStream {
+    let how = match &auth_use.scheme {
+        AuthScheme::Header(name) => quote! { Auth::Header(#name) },
+        AuthScheme::Query(name) => quote! { Auth::Query(#name) },
+        AuthScheme::Bearer => quote! { Auth::Bearer },
+        AuthScheme::Basic => quote! { Auth::Basic },
+        AuthScheme::Cookie(name) => quote! { Auth::Cookie(#name) },
+    };
+    match &auth_use.credential {
+        CredentialRef::ApiKey => quote! { .auth(#how) },
+        CredentialRef::Named(scheme) => {
+            let credential = api.credentials.iter().find(|c| &c.scheme == scheme);
+            let constant = format_ident!("{}", credential.map_or("MISSING_CREDENTIAL", |c| c.const_name.as_str()));
+            quote! { .credential(credentials::#constant, #how) }
+        }
+    }
+}
+
 /// The statements that check the arguments and bind `request`, ready to send.
-fn build_request(operation: &Operation, extra: Option<TokenStream>) -> TokenStream {
+fn build_request(operation: &Operation, parts: &MethodParts, extra: Option<TokenStream>) -> TokenStream {
     let checks = operation.path_params.iter().chain(&operation.params).flat_map(bound_checks);
     let method = format_ident!("{}", operation.http_method.as_str());
     let path = &operation.path;
@@ -548,12 +638,7 @@ fn build_request(operation: &Operation, extra: Option<TokenStream>) -> TokenStre
         let name = ident(&param.rust_name);
         quote! { .path_param(#wire, #name) }
     });
-    let auth = operation.auth.as_ref().map(|auth| match auth {
-        AuthScheme::Header(name) => quote! { .auth(Auth::Header(#name)) },
-        AuthScheme::Query(name) => quote! { .auth(Auth::Query(#name)) },
-        AuthScheme::Bearer => quote! { .auth(Auth::Bearer) },
-        AuthScheme::Basic => quote! { .auth(Auth::Basic) },
-    });
+    let auth = &parts.auth;
     let params = operation.params.iter().map(param_call);
     let body_call = |body: &Body| match &body.kind {
         BodyKind::Json(_) => quote! { .json(body) },
@@ -581,7 +666,7 @@ fn build_request(operation: &Operation, extra: Option<TokenStream>) -> TokenStre
         #(#checks)*
         #binding = Request::new(Method::#method, #path)
             #(#path_params)*
-            #auth
+            #(#auth)*
             #(#params)*
             #extra
             #body;

@@ -29,16 +29,26 @@ pub(crate) fn readme(api: &Api, settings: &Settings, header: &str, example_code:
         out.push_str(&format!("Spec source: <{page}>\n\n"));
     }
     out.push_str("## Usage\n\n");
+    let mut variables = Vec::new();
+    if api.requires_api_key || api.credentials.is_empty() {
+        variables.push(format!("the API key from `{}`", settings.api_key_env()));
+    }
+    if !api.credentials.is_empty() {
+        variables.push("each credential below from its own variable".to_owned());
+    }
     out.push_str(&format!(
-        "`Client::from_env()` reads the API key from `{}` and, when it is set, the base URL from `{}`. \
+        "`Client::from_env()` reads {} and, when it is set, the base URL from `{}`. \
          Every call returns the decoded body, or an `Error` whose `Api` variant carries the status, \
          the headers, the typed error body documented for that status and the raw body.\n\n",
-        settings.api_key_env(),
+        variables.join(" and "),
         settings.base_url_env()
     ));
     out.push_str("```rust,no_run\n");
     out.push_str(example_code);
     out.push_str("```\n\n");
+    if !api.credentials.is_empty() {
+        out.push_str(&credentials_section(api));
+    }
     out.push_str("## Operations\n\n| Method | Endpoint | Summary |\n|---|---|---|\n");
     for operation in &api.operations {
         let summary =
@@ -103,6 +113,29 @@ pub(crate) fn readme(api: &Api, settings: &Settings, header: &str, example_code:
          `expose_secret()` is the only way to read them.\n\n",
     );
     out.push_str("Regenerate this crate with `cargo xtask codegen` from the workspace root; do not edit it by hand.\n");
+    out
+}
+
+/// The table of credentials beside the API key, and how to give them.
+fn credentials_section(api: &Api) -> String {
+    let beside = if api.requires_api_key { " beside the API key" } else { "" };
+    let mut out = format!(
+        "## Credentials\n\nOperations send these credentials{beside}, as the spec's security requirements \
+         combine several schemes. Give each with `Client::builder().credential(credentials::NAME, value)`, or \
+         set its variable and use `from_env`. A required one is an argument of `Client::new`; without an \
+         optional one, only the operations that send it fail, before sending anything.\n\n\
+         | Credential | Constant | Variable | Required |\n|---|---|---|---|\n"
+    );
+    for credential in &api.credentials {
+        out.push_str(&format!(
+            "| `{}` | `credentials::{}` | `{}` | {} |\n",
+            credential.scheme,
+            credential.const_name,
+            credential.env_var,
+            if credential.required { "yes" } else { "no" }
+        ));
+    }
+    out.push('\n');
     out
 }
 

@@ -4,28 +4,32 @@ use openapiv3::{ReferenceOr, SecurityScheme};
 
 use super::{Lowerer, OperationContext};
 use crate::diagnostics::pointer;
-use crate::ir::AuthScheme;
+use crate::ir::{AuthScheme, AuthUse, Credential, CredentialRef, Operation};
+use crate::naming;
+use crate::settings::Settings;
 
 impl Lowerer<'_> {
     pub(super) fn operation_auth(
         &mut self,
         context: &OperationContext<'_>,
         operation: &openapiv3::Operation,
-    ) -> Option<AuthScheme> {
-        let requirements = operation.security.as_ref().or(self.document.security.as_ref())?;
+    ) -> Vec<AuthUse> {
+        let Some(requirements) = operation.security.as_ref().or(self.document.security.as_ref()) else {
+            return Vec::new();
+        };
         let location = context.location(pointer(&context.at, &["security"]));
         let mut problems = Vec::new();
+        // The first alternative the client can present wins: the spec lists its preference first.
         for requirement in requirements.iter().filter(|r| !r.is_empty()) {
-            if requirement.len() > 1 {
-                problems.push(SchemeProblem::Unsupported(format!(
-                    "a requirement combining {} at once is not supported yet",
-                    requirement.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" and ")
-                )));
-                continue;
-            }
-            let Some(scheme_name) = requirement.keys().next() else { continue };
-            match self.security_scheme(scheme_name) {
-                Ok(auth) => {
+            let uses: Result<Vec<AuthUse>, SchemeProblem> = requirement
+                .keys()
+                .map(|name| {
+                    let scheme = self.security_scheme(name)?;
+                    Ok(AuthUse { credential: CredentialRef::Named(name.clone()), scheme })
+                })
+                .collect();
+            match uses {
+                Ok(uses) => {
                     // Alternatives that name no scheme at all are a mistake in the spec: say so
                     // even though another alternative serves.
                     for problem in &problems {
@@ -34,7 +38,7 @@ impl Lowerer<'_> {
                                 .warning(location.clone(), format!("{message}; that alternative is skipped"));
                         }
                     }
-                    return Some(auth);
+                    return uses;
                 }
                 Err(problem) => problems.push(problem),
             }
@@ -49,7 +53,7 @@ impl Lowerer<'_> {
             );
             self.diagnostics.warning(location, message);
         }
-        None
+        Vec::new()
     }
 
     /// How the client's key is sent for a security scheme, or why it cannot be.
@@ -72,10 +76,8 @@ impl Lowerer<'_> {
             SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Query, name, .. } => {
                 Ok(AuthScheme::Query(name.clone()))
             }
-            SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Cookie, .. } => {
-                Err(SchemeProblem::Unsupported(format!(
-                    "security scheme `{scheme_name}` puts the key in a cookie, which is not supported"
-                )))
+            SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Cookie, name, .. } => {
+                Ok(AuthScheme::Cookie(name.clone()))
             }
             SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => Ok(AuthScheme::Bearer),
             SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => Ok(AuthScheme::Basic),
@@ -101,4 +103,70 @@ impl SchemeProblem {
             Self::Undefined(message) | Self::Unsupported(message) => message,
         }
     }
+}
+
+/// Decides which credential each scheme is, once every operation has chosen its requirement.
+///
+/// Most APIs have one secret, the API key, and every scheme an operation presents alone sends
+/// it (an API offering a header or a bearer token takes the same key either way). A requirement
+/// that combines schemes needs one value per scheme: its first scheme that some operation also
+/// presents alone is the API key, and each other scheme is a credential of its own, with its
+/// own builder setting and environment variable.
+pub(super) fn assign_credentials(
+    operations: &mut [Operation],
+    settings: &Settings,
+    document: &openapiv3::OpenAPI,
+) -> Vec<Credential> {
+    let alone: Vec<String> = operations
+        .iter()
+        .filter_map(|op| match op.auth.as_slice() {
+            [AuthUse { credential: CredentialRef::Named(name), .. }] => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut order: Vec<String> = Vec::new();
+    for operation in operations.iter_mut() {
+        let mut key_taken = operation.auth.iter().any(|u| u.credential == CredentialRef::ApiKey);
+        for auth_use in &mut operation.auth {
+            let CredentialRef::Named(name) = &auth_use.credential else { continue };
+            if !key_taken && alone.contains(name) {
+                auth_use.credential = CredentialRef::ApiKey;
+                key_taken = true;
+            } else if !order.contains(name) {
+                order.push(name.clone());
+            }
+        }
+    }
+    let authenticated: Vec<&Operation> = operations.iter().filter(|op| !op.auth.is_empty()).collect();
+    let mut taken_consts = std::collections::BTreeSet::new();
+    let mut taken_args: std::collections::BTreeSet<String> = ["api_key".to_owned()].into();
+    let mut taken_envs: std::collections::BTreeSet<String> = [settings.api_key_env(), settings.base_url_env()].into();
+    order
+        .into_iter()
+        .map(|scheme| {
+            let const_name = naming::const_ident(&scheme);
+            let docs = document
+                .components
+                .as_ref()
+                .and_then(|c| c.security_schemes.get(&scheme))
+                .and_then(ReferenceOr::as_item)
+                .and_then(|scheme| match scheme {
+                    SecurityScheme::APIKey { description, .. }
+                    | SecurityScheme::HTTP { description, .. }
+                    | SecurityScheme::OAuth2 { description, .. }
+                    | SecurityScheme::OpenIDConnect { description, .. } => description.clone(),
+                });
+            let required = authenticated
+                .iter()
+                .all(|op| op.auth.iter().any(|u| u.credential == CredentialRef::Named(scheme.clone())));
+            Credential {
+                env_var: naming::unique(settings.credential_env(&const_name), &mut taken_envs),
+                arg_name: naming::unique(naming::snake_ident(&scheme), &mut taken_args),
+                const_name: naming::unique(const_name, &mut taken_consts),
+                docs,
+                required,
+                scheme,
+            }
+        })
+        .collect()
 }

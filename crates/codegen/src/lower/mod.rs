@@ -53,7 +53,8 @@ pub(crate) fn lower(document: &OpenAPI, settings: &Settings, diagnostics: &mut D
     };
     lowerer.lower_components();
     lowerer.refuse_alias_cycles();
-    let operations = lowerer.lower_operations();
+    let mut operations = lowerer.lower_operations();
+    let credentials = auth::assign_credentials(&mut operations, settings, document);
     lowerer.lower_webhooks_and_callbacks();
     lowerer.apply_secret_fields();
     lowerer.box_recursive_types();
@@ -69,7 +70,10 @@ pub(crate) fn lower(document: &OpenAPI, settings: &Settings, diagnostics: &mut D
         description: document.info.description.clone(),
         default_base_url,
         servers,
-        requires_api_key: operations.iter().any(|op| op.auth.is_some()),
+        requires_api_key: operations
+            .iter()
+            .any(|op| op.auth.iter().any(|u| u.credential == crate::ir::CredentialRef::ApiKey)),
+        credentials,
         operations,
         types: lowerer.types,
     }

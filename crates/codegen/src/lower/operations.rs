@@ -8,8 +8,8 @@ use super::parameters::location_name;
 use super::{Lowerer, OperationContext};
 use crate::diagnostics::{Location, pointer};
 use crate::ir::{
-    AuthScheme, DerivedNames, ErrorVariant, ErrorsDef, HttpMethod, Operation, Param, ParamLocation, ParamsDef,
-    StreamKind, TypeKind,
+    AuthScheme, AuthUse, CredentialRef, DerivedNames, ErrorVariant, ErrorsDef, HttpMethod, Operation, Param,
+    ParamLocation, ParamsDef, StreamKind, TypeKind,
 };
 use crate::{docs, naming};
 
@@ -295,7 +295,7 @@ impl Lowerer<'_> {
         context: &OperationContext<'_>,
         parameters: &[(String, Parameter)],
         type_base: &str,
-        auth: &mut Option<AuthScheme>,
+        auth: &mut Vec<AuthUse>,
     ) -> (Vec<Param>, Vec<Param>) {
         let mut path_params = Vec::new();
         let mut params = Vec::new();
@@ -309,7 +309,18 @@ impl Lowerer<'_> {
                 Parameter::Header { .. } => {
                     let credential = self.settings.client.api_key_header_parameter.as_deref();
                     if credential.is_some_and(|name| name.eq_ignore_ascii_case(&data.name)) {
-                        *auth = Some(AuthScheme::Header(data.name.clone()));
+                        *auth = vec![AuthUse {
+                            credential: CredentialRef::ApiKey,
+                            scheme: AuthScheme::Header(data.name.clone()),
+                        }];
+                        continue;
+                    }
+                    // A header the security requirement already sends is the credential, not
+                    // an argument the caller passes again.
+                    let sent = auth.iter().any(
+                        |u| matches!(&u.scheme, AuthScheme::Header(name) if name.eq_ignore_ascii_case(&data.name)),
+                    );
+                    if sent {
                         continue;
                     }
                     ParamLocation::Header
