@@ -6,6 +6,7 @@
 
 pub mod fetch;
 pub mod refresh;
+pub mod runtime;
 pub mod sweep;
 
 use std::fmt::Write as _;
@@ -13,7 +14,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use codegen::{Dependencies, GeneratedFile, Options, Settings, SpecFile};
+use codegen::{Dependencies, GeneratedFile, Options, RuntimeSource, Settings, SpecFile};
+
+use crate::runtime::RuntimeChoice;
 
 /// The command every generated file names in its header.
 pub const CODEGEN_COMMAND: &str = "cargo xtask codegen";
@@ -308,13 +311,19 @@ pub struct Standalone {
 }
 
 /// `cargo xtask generate`: a standalone crate from any spec, which builds where it is written.
+///
+/// Its `client-runtime` dependency comes from `runtime`; without one, it is this workspace's
+/// `crates/client-runtime`, by a path relative to `out` (so the two can move together).
 pub fn generate_standalone(
     root: &Path,
     spec: &Path,
     out: &Path,
     name: Option<&str>,
     settings: Option<&Path>,
+    runtime: Option<&RuntimeChoice>,
 ) -> anyhow::Result<Standalone> {
+    let default_runtime = RuntimeChoice::Path(root.join("crates").join("client-runtime"));
+    let runtime_source = runtime.unwrap_or(&default_runtime).resolve(out)?;
     let contents = fs::read(spec).with_context(|| format!("cannot read {}", spec.display()))?;
     let spec_name = spec.display().to_string();
     let mut settings = match settings {
@@ -343,12 +352,11 @@ pub fn generate_standalone(
             settings.package.name
         );
     }
-    let runtime = root.join("crates").join("client-runtime");
-    let runtime = runtime.canonicalize().unwrap_or(runtime);
-    let options = Options {
-        command: format!("cargo xtask generate --spec {}", spec.display()),
-        dependencies: Dependencies::Standalone { runtime_path: runtime.display().to_string() },
-    };
+    let mut command = format!("cargo xtask generate --spec {}", spec.display());
+    if let Some(runtime) = runtime {
+        command.push_str(&format!(" --runtime {runtime}"));
+    }
+    let options = Options { command, dependencies: Dependencies::Standalone { runtime: runtime_source } };
     let generated = codegen::generate(SpecFile { path: &spec_name, contents: &contents }, &settings, &options)
         .map_err(anyhow::Error::new)?;
     for file in &generated.files {
@@ -410,7 +418,7 @@ pub fn generate_check_workspace(root: &Path, specs: &[CheckedSpec], out: &Path) 
         settings.package.name = checked.name.clone();
         let options = Options {
             command: format!("cargo xtask generate --spec {spec_name}"),
-            dependencies: Dependencies::Member { runtime_path: runtime.display().to_string() },
+            dependencies: Dependencies::Member { runtime: RuntimeSource::Path(runtime.display().to_string()) },
         };
         let generated = codegen::generate(SpecFile { path: &spec_name, contents: &contents }, &settings, &options)
             .map_err(anyhow::Error::new)?;

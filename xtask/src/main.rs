@@ -13,8 +13,14 @@ usage:
   cargo xtask codegen [PROVIDER...] [--check]
       Regenerate crates/<provider> from specs/<provider> (all providers when none is named).
       --check   write nothing; fail and show a diff if any generated file is stale.
-  cargo xtask generate --spec FILE --out DIR [--name NAME] [--settings FILE]
+  cargo xtask generate --spec FILE --out DIR [--name NAME] [--settings FILE] [--runtime SOURCE]
       Generate a standalone client crate from any OpenAPI 3.0/3.1 spec (YAML or JSON).
+      --runtime where the crate's `client-runtime` dependency comes from:
+                path:DIR      a folder holding the runtime crate, written relative to --out
+                              when possible (default: this workspace's crates/client-runtime)
+                git:URL@REV   a git repository at a revision (commit hash, tag or branch),
+                              e.g. git:https://github.com/org/repo@3f2a9c1
+                version:REQ   a version requirement from crates.io, e.g. version:0.1
   cargo xtask refresh [PROVIDER...] [--check] [--json] [--timeout SECONDS]
       Download each provider's spec again (the docs page's yaml fence, or the spec URL, as
       specs/<provider>/provider.toml says); when it changed, regenerate the crate, bump its
@@ -79,6 +85,7 @@ fn run(args: Vec<String>) -> anyhow::Result<()> {
             let mut out = None;
             let mut name = None;
             let mut settings = None;
+            let mut runtime = None;
             let mut iter = rest.iter();
             while let Some(arg) = iter.next() {
                 let mut value = || iter.next().cloned().with_context(|| format!("`{arg}` needs a value\n\n{USAGE}"));
@@ -87,12 +94,14 @@ fn run(args: Vec<String>) -> anyhow::Result<()> {
                     "--out" => out = Some(PathBuf::from(value()?)),
                     "--name" => name = Some(value()?),
                     "--settings" => settings = Some(PathBuf::from(value()?)),
+                    "--runtime" => runtime = Some(xtask::runtime::RuntimeChoice::parse(&value()?)?),
                     other => bail!("unexpected argument `{other}` for generate\n\n{USAGE}"),
                 }
             }
             let spec = spec.with_context(|| format!("generate needs --spec FILE\n\n{USAGE}"))?;
             let out = out.with_context(|| format!("generate needs --out DIR\n\n{USAGE}"))?;
-            let written = xtask::generate_standalone(&root, &spec, &out, name.as_deref(), settings.as_deref())?;
+            let written =
+                xtask::generate_standalone(&root, &spec, &out, name.as_deref(), settings.as_deref(), runtime.as_ref())?;
             for warning in &written.warnings {
                 eprintln!("{warning}");
             }

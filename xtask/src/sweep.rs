@@ -18,7 +18,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use codegen::{Dependencies, Options, Settings, Severity, SpecFile};
+use codegen::{Dependencies, Options, RuntimeSource, Settings, Severity, SpecFile};
 use serde_json::{Value, json};
 
 use crate::{SETTINGS_FILE, SPEC_FILES, generated_files_in, write_if_changed};
@@ -302,7 +302,7 @@ pub fn generate_member(root: &Path, spec: &Path, crate_name: &str, crate_dir: &P
     let runtime = runtime.canonicalize().unwrap_or(runtime);
     let options = Options {
         command: COMMAND.to_owned(),
-        dependencies: Dependencies::Member { runtime_path: runtime.display().to_string() },
+        dependencies: Dependencies::Member { runtime: RuntimeSource::Path(runtime.display().to_string()) },
     };
     let generated = match codegen::generate(file, &settings, &options) {
         Ok(generated) => generated,

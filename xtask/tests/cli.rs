@@ -236,3 +236,141 @@ fn refresh_refuses_bad_arguments_before_downloading_anything() {
     assert!(!output.status.success());
     assert!(stderr(&output).contains("no provider `no-such-provider`"), "{}", stderr(&output));
 }
+
+/// Generates `GOOD_SPEC` into `out` (relative to `cwd`), passing `extra` arguments, and returns
+/// the manifest's `client-runtime` dependency and its header line.
+fn generate_in(cwd: &Path, out: &str, extra: &[&str]) -> (toml_edit::Table, String) {
+    let spec = cwd.join("tiny.yaml");
+    fs::write(&spec, GOOD_SPEC).unwrap();
+    let mut args = vec!["generate", "--spec", spec.to_str().unwrap(), "--out", out, "--name", "tiny-client"];
+    args.extend_from_slice(extra);
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask")).args(&args).current_dir(cwd).output().unwrap();
+    assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+    let manifest = fs::read_to_string(cwd.join(out).join("Cargo.toml")).unwrap();
+    let document: toml_edit::DocumentMut = manifest.parse().unwrap();
+    let dependency = document["dependencies"]["client-runtime"]
+        .as_inline_table()
+        .unwrap_or_else(|| panic!("client-runtime is an inline table:\n{manifest}"))
+        .clone()
+        .into_table();
+    (dependency, manifest.lines().next().unwrap().to_owned())
+}
+
+fn keys(table: &toml_edit::Table) -> Vec<(&str, &str)> {
+    table.iter().map(|(key, value)| (key, value.as_str().unwrap())).collect()
+}
+
+#[test]
+fn generate_without_runtime_points_at_this_workspace_by_a_relative_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let (dependency, header) = generate_in(dir.path(), "nested/tiny-client", &[]);
+    let path = dependency["path"].as_str().unwrap();
+    assert!(Path::new(path).is_relative() && path.starts_with("../"), "{path}");
+    let resolved = dir.path().join("nested/tiny-client").join(path).canonicalize().unwrap();
+    assert_eq!(resolved, workspace_root().join("crates/client-runtime").canonicalize().unwrap());
+    assert!(!header.contains("--runtime"), "{header}");
+}
+
+#[test]
+fn generate_runtime_choices_write_the_dependency_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = dir.path().join("vendor/client-runtime");
+    fs::create_dir_all(&runtime).unwrap();
+    fs::write(runtime.join("Cargo.toml"), "[package]\nname = \"client-runtime\"\n").unwrap();
+
+    // A folder given relative to the current folder is written relative to the crate's folder.
+    let (dependency, header) = generate_in(dir.path(), "apps/tiny", &["--runtime", "path:vendor/client-runtime"]);
+    assert_eq!(keys(&dependency), [("path", "../../vendor/client-runtime")]);
+    assert!(header.contains("--runtime path:vendor/client-runtime"), "{header}");
+    // So is an absolute one.
+    let absolute = format!("path:{}", runtime.display());
+    let (dependency, _) = generate_in(dir.path(), "apps/tiny", &["--runtime", &absolute]);
+    assert_eq!(keys(&dependency), [("path", "../../vendor/client-runtime")]);
+
+    let (dependency, header) =
+        generate_in(dir.path(), "git", &["--runtime", "git:https://github.com/org/openapi-clients@3f2a9c1"]);
+    assert_eq!(keys(&dependency), [("git", "https://github.com/org/openapi-clients"), ("rev", "3f2a9c1")]);
+    assert!(header.contains("--runtime git:https://github.com/org/openapi-clients@3f2a9c1"), "{header}");
+
+    let (dependency, _) =
+        generate_in(dir.path(), "ssh", &["--runtime", "git:ssh://git@example.com/org/repo.git@v0.1.0"]);
+    assert_eq!(keys(&dependency), [("git", "ssh://git@example.com/org/repo.git"), ("rev", "v0.1.0")]);
+
+    let (dependency, _) = generate_in(dir.path(), "version", &["--runtime", "version:0.1"]);
+    assert_eq!(keys(&dependency), [("version", "0.1")]);
+    let (dependency, _) = generate_in(dir.path(), "exact", &["--runtime", "version:=0.1.3"]);
+    assert_eq!(keys(&dependency), [("version", "=0.1.3")]);
+}
+
+#[test]
+fn generate_refuses_bad_runtime_choices_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("tiny.yaml");
+    fs::write(&spec, GOOD_SPEC).unwrap();
+    let out = dir.path().join("out");
+    let cases = [
+        ("git:https://github.com/org/repo", "no revision: add `@REV`"),
+        ("git:https://github.com/org/repo@", "is not a revision"),
+        ("git:ssh://git@example.com/org/repo", "no revision"),
+        ("git:github.com/org/repo@3f2a9c1", "expected `git:URL@REV`"),
+        ("version:", "names no version"),
+        ("version:  ", "names no version"),
+        ("version:latest", "`latest` is not a version requirement"),
+        ("svn:https://example.com/repo", "unknown kind `svn`"),
+        ("../client-runtime", "write `--runtime path:../client-runtime`"),
+        ("0.1", "has no kind; expected `path:DIR`, `git:URL@REV` or `version:REQ`"),
+        ("path:", "names no folder"),
+        ("path:/nonexistent/client-runtime", "there is no Cargo.toml in /nonexistent/client-runtime"),
+    ];
+    for (value, expected) in cases {
+        let output =
+            xtask(&["generate", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap(), "--runtime", value]);
+        assert!(!output.status.success(), "`--runtime {value}` must fail");
+        let message = stderr(&output);
+        assert!(message.contains(expected), "`--runtime {value}`: expected `{expected}` in:\n{message}");
+        assert!(!out.exists(), "`--runtime {value}`: nothing may be written");
+    }
+    let output = xtask(&["generate", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap(), "--runtime"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("`--runtime` needs a value"), "{}", stderr(&output));
+    assert!(!out.exists());
+}
+
+/// The issue this answers: a generated crate used to name the runtime by an absolute path, so it
+/// broke when the folders moved. With a relative path, a folder holding both can be moved (or
+/// renamed, or checked out elsewhere) and cargo still finds the runtime.
+#[test]
+fn a_generated_crate_and_its_runtime_survive_a_move_together() {
+    let scratch = tempfile::tempdir().unwrap();
+    let before = scratch.path().join("A");
+    let runtime = before.join("client-runtime");
+    fs::create_dir_all(runtime.join("src")).unwrap();
+    // A stand-in with the runtime's name and its one feature, which the generated crate forwards;
+    // no dependencies, so resolving needs nothing beyond the generated crate's own.
+    fs::write(
+        runtime.join("Cargo.toml"),
+        "[package]\nname = \"client-runtime\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[features]\ntracing = []\n",
+    )
+    .unwrap();
+    fs::write(runtime.join("src/lib.rs"), "").unwrap();
+    let (dependency, _) = generate_in(&before, "clients/tiny", &["--runtime", "path:client-runtime"]);
+    assert_eq!(keys(&dependency), [("path", "../../client-runtime")]);
+
+    let after = scratch.path().join("B");
+    fs::rename(&before, &after).unwrap();
+    assert!(!before.exists());
+
+    // Resolving the dependency graph reads the runtime's manifest through the path dependency,
+    // without compiling anything.
+    let metadata = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["metadata", "--offline", "--format-version", "1"])
+        .current_dir(after.join("clients/tiny"))
+        .output()
+        .unwrap();
+    assert!(metadata.status.success(), "cargo metadata failed after the move:\n{}", stderr(&metadata));
+    let metadata: serde_json::Value = serde_json::from_slice(&metadata.stdout).unwrap();
+    let packages = metadata["packages"].as_array().unwrap();
+    let runtime_package = packages.iter().find(|p| p["name"] == "client-runtime").expect("the runtime resolves");
+    let manifest = PathBuf::from(runtime_package["manifest_path"].as_str().unwrap());
+    assert_eq!(manifest.canonicalize().unwrap(), after.join("client-runtime/Cargo.toml").canonicalize().unwrap());
+}

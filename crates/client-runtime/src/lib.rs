@@ -1,13 +1,79 @@
-//! The runtime every generated API client in this workspace shares.
+//! The runtime that typed async API clients generated from OpenAPI specs share: HTTP, auth,
+//! timeouts, retries, typed errors and secrets, written once instead of once per API.
 //!
-//! Generated crates stay thin: they describe operations (method, path, parameters, body, auth and
-//! documented error bodies) and hand them to [`ClientCore`], which owns everything that should be
-//! written and fixed exactly once: building URLs, attaching credentials as sensitive headers,
-//! timeouts, retries with backoff, decoding success and error bodies, and keeping secrets out of
-//! `Debug` output and error messages.
+//! A generated crate stays thin: it describes each operation (method, path, parameters, body,
+//! auth and documented error bodies) as a [`Request`] and hands it to [`ClientCore`], which
+//! builds the URL, attaches the credentials as sensitive headers, applies the timeout, retries
+//! with backoff under a [`RetryPolicy`] that does not repeat a request the server may have
+//! acted on (unless the API takes idempotency keys), and decodes the success body or the
+//! operation's documented error body into an [`Error`]. API keys and minted tokens are
+//! [`Secret`]s, which keep themselves out of `Debug` output, logs and error messages.
 //!
-//! Users of a generated crate normally reach these types through that crate's re-exports
-//! (`simli::Error`, `simli::Secret`, ...), so they never need to depend on this crate directly.
+//! # Who uses this crate
+//!
+//! Users of a generated client rarely depend on this crate directly: each generated crate
+//! re-exports what its callers need (`simli::Error`, `simli::Secret`, `simli::RetryPolicy`,
+//! ...), and its `Client::builder()` returns this crate's [`ClientBuilder`]. A generated crate's
+//! `Cargo.toml` names this crate as `client-runtime`, by path, git revision or version: see the
+//! generator's `cargo xtask generate --runtime`.
+//!
+//! The types that only generated code needs ([`ClientCore`], [`Request`], [`ProviderInfo`],
+//! [`FromClientCore`], [`ErrorBody`]) are public so that a client can be written by hand, too:
+//!
+//! ```no_run
+//! use client_runtime::{
+//!     Auth, ClientBuilder, ClientCore, Error, FromClientCore, Method, ProviderInfo, Request,
+//! };
+//!
+//! static PROVIDER: ProviderInfo = ProviderInfo {
+//!     name: "Example",
+//!     user_agent: concat!("example-client/", env!("CARGO_PKG_VERSION")),
+//!     default_base_url: Some("https://api.example.com/"),
+//!     api_key_env: "EXAMPLE_API_KEY",
+//!     base_url_env: "EXAMPLE_BASE_URL",
+//!     requires_api_key: true,
+//!     idempotency_header: None,
+//! };
+//!
+//! #[derive(Debug, Clone)]
+//! struct Client {
+//!     core: ClientCore,
+//! }
+//!
+//! impl FromClientCore for Client {
+//!     fn from_client_core(core: ClientCore) -> Self {
+//!         Self { core }
+//!     }
+//! }
+//!
+//! impl Client {
+//!     fn builder() -> ClientBuilder<Self> {
+//!         ClientBuilder::new(&PROVIDER)
+//!     }
+//!
+//!     /// `GET /status`, with the key as a bearer token; a JSON body of any shape.
+//!     async fn status(&self) -> Result<serde_json::Value, Error> {
+//!         let request = Request::new(Method::GET, "/status").auth(Auth::Bearer);
+//!         Ok(self.core.send(request).await?.into_body())
+//!     }
+//! }
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::builder().from_env().build()?;
+//! println!("{}", client.status().await?);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Feature flags
+//!
+//! - `tracing` (off by default): one [`tracing`](https://docs.rs/tracing) span per request
+//!   attempt, with the provider, method, path template, attempt number and status. Generated
+//!   crates forward it as their own `tracing` feature.
+//!
+//! # Minimum supported Rust version
+//!
+//! Rust 1.88 or newer, as `rust-version` in the manifest says.
 
 mod body;
 mod builder;

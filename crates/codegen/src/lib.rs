@@ -49,18 +49,39 @@ pub struct Options {
 pub enum Dependencies {
     /// Inside this workspace: `workspace = true` everywhere.
     Workspace,
-    /// A standalone crate: versions spelled out, the runtime by path, and an empty
+    /// A standalone crate: versions spelled out, the runtime from `runtime`, and an empty
     /// `[workspace]` table so it builds wherever it is written.
     Standalone {
-        /// The path of the `client-runtime` crate, as written into `Cargo.toml`.
-        runtime_path: String,
+        /// Where the crate finds `client-runtime`.
+        runtime: RuntimeSource,
     },
     /// Like [`Dependencies::Standalone`], but a member of a workspace the caller writes around
     /// it (so many generated crates can be compiled together).
     Member {
-        /// The path of the `client-runtime` crate, as written into `Cargo.toml`.
-        runtime_path: String,
+        /// Where the crate finds `client-runtime`.
+        runtime: RuntimeSource,
     },
+}
+
+/// Where a crate generated outside this workspace finds `client-runtime`: the source of its
+/// `client-runtime = { ... }` dependency line.
+///
+/// The values are written as given (TOML-quoted); checking them, and making a path relative to
+/// the generated crate's folder, is the caller's job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeSource {
+    /// A local folder holding the runtime crate: `{ path = "..." }`. A relative path is resolved
+    /// by cargo against the generated crate's folder.
+    Path(String),
+    /// A git repository at a fixed revision: `{ git = "...", rev = "..." }`.
+    Git {
+        /// The repository URL.
+        url: String,
+        /// The revision cargo checks out: a commit hash, or a tag or branch name.
+        rev: String,
+    },
+    /// A version requirement resolved from crates.io: `{ version = "..." }`.
+    Version(String),
 }
 
 /// One generated file.
@@ -157,6 +178,45 @@ fn check_provenance(spec: SpecFile<'_>, settings: &Settings, diagnostics: &mut d
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each runtime source becomes one TOML inline table, its values quoted as TOML strings
+    /// (Windows paths and quotes included), and the forwarded `tracing` feature stays.
+    #[test]
+    fn standalone_manifests_name_the_runtime_as_told() {
+        let spec = b"openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n";
+        let cases = [
+            (RuntimeSource::Path("../client-runtime".into()), vec![("path", "../client-runtime")]),
+            (
+                RuntimeSource::Path(r#"C:\odd "name"\client-runtime"#.into()),
+                vec![("path", r#"C:\odd "name"\client-runtime"#)],
+            ),
+            (
+                RuntimeSource::Git { url: "https://example.com/org/repo".into(), rev: "3f2a9c1".into() },
+                vec![("git", "https://example.com/org/repo"), ("rev", "3f2a9c1")],
+            ),
+            (RuntimeSource::Version("0.1".into()), vec![("version", "0.1")]),
+        ];
+        for (runtime, expected) in cases {
+            for dependencies in [
+                Dependencies::Standalone { runtime: runtime.clone() },
+                Dependencies::Member { runtime: runtime.clone() },
+            ] {
+                let standalone = matches!(dependencies, Dependencies::Standalone { .. });
+                let options = Options { command: "test".into(), dependencies };
+                let generated =
+                    generate(SpecFile { path: "t.yaml", contents: spec }, &Settings::for_crate("t"), &options)
+                        .expect("the spec generates");
+                let manifest = &generated.files.iter().find(|f| f.path == "Cargo.toml").expect("a manifest").contents;
+                let parsed: toml::Table = toml::from_str(manifest).expect("the manifest is TOML");
+                let dependency = parsed["dependencies"]["client-runtime"].as_table().expect("an inline table");
+                let found: Vec<(&str, &str)> =
+                    dependency.iter().map(|(key, value)| (key.as_str(), value.as_str().expect("a string"))).collect();
+                assert_eq!(found, expected, "{manifest}");
+                assert_eq!(parsed["features"]["tracing"][0].as_str(), Some("client-runtime/tracing"));
+                assert_eq!(parsed.contains_key("workspace"), standalone, "{manifest}");
+            }
+        }
+    }
 
     /// The client's own methods are written by hand in the emitter and listed in
     /// [`ir::CLIENT_METHODS`] for lowering to keep operations off them; the two must agree.

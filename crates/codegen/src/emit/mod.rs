@@ -7,9 +7,9 @@ mod types;
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::Dependencies;
 use crate::ir::{Api, FloatKind, IntegerKind, Number, TypeRef};
 use crate::settings::Settings;
+use crate::{Dependencies, RuntimeSource};
 
 pub(crate) use self::client::client_module;
 pub(crate) use self::readme::readme;
@@ -166,11 +166,15 @@ pub(crate) fn cargo_toml(api: &Api, settings: &Settings, dependencies: &Dependen
             out.push_str(TRACING_FEATURE);
             out.push_str("\n[lints]\nworkspace = true\n");
         }
-        Dependencies::Standalone { runtime_path } | Dependencies::Member { runtime_path } => {
+        Dependencies::Standalone { runtime } | Dependencies::Member { runtime } => {
+            let runtime = match runtime {
+                RuntimeSource::Path(path) => format!("path = {}", quoted(path)),
+                RuntimeSource::Git { url, rev } => format!("git = {}, rev = {}", quoted(url), quoted(rev)),
+                RuntimeSource::Version(requirement) => format!("version = {}", quoted(requirement)),
+            };
             out.push_str("edition = \"2024\"\npublish = false\n");
             out.push_str(&format!(
-                "\n[dependencies]\nclient-runtime = {{ path = {} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n",
-                quoted(runtime_path)
+                "\n[dependencies]\nclient-runtime = {{ {runtime} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
             ));
             out.push_str(TRACING_FEATURE);
             out.push_str("\n[lints.rust]\nmissing_docs = \"warn\"\nunsafe_code = \"forbid\"\n");
