@@ -33,6 +33,7 @@
 //!     base_url_env: "EXAMPLE_BASE_URL",
 //!     requires_api_key: true,
 //!     idempotency_header: None,
+//!     credentials: &[],
 //! };
 //!
 //! #[derive(Debug, Clone)]
