@@ -50,7 +50,7 @@ mod tests {
         let wire = json!({"name": "n", "status": "active", "x": 1, "y": 2});
         let event: Event = serde_json::from_value(wire.clone()).unwrap();
         assert_eq!(event.name, "n");
-        assert_eq!(event.status, Some(Status::Active));
+        assert_eq!(event.status, Status::Active.into());
         assert_eq!(event.payload, Payload::Click(Box::new(Click { x: 1, y: 2 })));
         assert_eq!(serde_json::to_value(&event).unwrap(), wire);
         let view = Event::new("v", Payload::View(Box::new(View { page: "/home".into() })));
@@ -269,11 +269,68 @@ mod tests {
 
     #[test]
     fn required_nullable_fields_are_sent_as_null_and_optional_ones_are_omitted() {
-        let thing =
-            nullable::types::Thing { id: "t".into(), note: None, count: None, tags: None, parent: None, owner: None };
+        use nullable::Nullable;
+        use nullable::types::{Thing, ThingSize};
+        let thing = Thing::new("t");
+        assert_eq!((&thing.note, &thing.count, &thing.scores), (&None, &Nullable::Absent, &None));
+        // Required and nullable: always sent, `None` as `null`. Absent fields: left out.
         assert_eq!(serde_json::to_value(&thing).unwrap(), json!({"id": "t", "note": null}));
-        // `new` takes the fields that must be given and leaves the rest unset.
-        assert_eq!(nullable::types::Thing::new("t"), thing);
+        assert_eq!(serde_json::from_value::<Thing>(json!({"id": "t", "note": null})).unwrap(), thing);
+        // Each of the three states of an optional, nullable field, both ways, on every path:
+        // a scalar, an array, a `$ref`, an `allOf` sibling, an alias of a nullable schema and a
+        // union.
+        for (set, wire) in [
+            (Thing { count: Nullable::Null, ..Thing::new("t") }, json!({"count": null})),
+            (Thing { count: 3.into(), ..Thing::new("t") }, json!({"count": 3})),
+            (Thing { tags: Nullable::Null, ..Thing::new("t") }, json!({"tags": null})),
+            (Thing { guardian: Nullable::Null, ..Thing::new("t") }, json!({"guardian": null})),
+            (Thing { parent: Nullable::Value(Default::default()), ..Thing::new("t") }, json!({"parent": {}})),
+            (Thing { nickname: "Ada".to_owned().into(), ..Thing::new("t") }, json!({"nickname": "Ada"})),
+            (Thing { size: Nullable::Null, ..Thing::new("t") }, json!({"size": null})),
+            (Thing { size: ThingSize::Integer(2).into(), ..Thing::new("t") }, json!({"size": 2})),
+        ] {
+            let mut expected = json!({"id": "t", "note": null});
+            expected.as_object_mut().unwrap().extend(wire.as_object().unwrap().clone());
+            assert_eq!(serde_json::to_value(&set).unwrap(), expected);
+            assert_eq!(serde_json::from_value::<Thing>(expected).unwrap(), set);
+        }
+        // Nullable items and map values are `Option`s inside the collection.
+        let read: Thing =
+            serde_json::from_value(json!({"id": "t", "note": "n", "scores": [1.5, null], "labels": {"a": null}}))
+                .unwrap();
+        assert_eq!(read.scores, Some(vec![Some(1.5), None]));
+        assert_eq!(read.labels.unwrap().get("a"), Some(&None));
+        assert_eq!(read.note.as_deref(), Some("n"));
+        // `null` where the spec allows none is still an error.
+        assert!(serde_json::from_value::<Thing>(json!({"id": null, "note": null})).is_err());
+    }
+
+    #[tokio::test]
+    async fn a_patch_sends_null_to_clear_a_field_and_leaves_absent_ones_out() {
+        use nullable::Nullable;
+        use nullable::types::{ListThingsParams, Thing};
+        let server = MockServer::start().await;
+        Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+            .mount(&server)
+            .await;
+        let client = nullable::Client::builder().base_url(server.uri()).build().unwrap();
+        client.update_thing(&Thing { count: Nullable::Null, ..Thing::new("t") }).await.unwrap();
+        client.update_thing(&Thing { count: 5.into(), ..Thing::new("t") }).await.unwrap();
+        client.update_thing(&Thing::new("t")).await.unwrap();
+        // A query string has no `null`: a required, nullable parameter is an `Option`, and
+        // `None` leaves it out.
+        client.list_things(&ListThingsParams { owner: None, limit: None }).await.unwrap();
+        client.list_things(&ListThingsParams { owner: Some("me".into()), limit: Some(2) }).await.unwrap();
+        let requests = server.received_requests().await.unwrap();
+        let bodies: Vec<serde_json::Value> =
+            requests[..3].iter().map(|r| serde_json::from_slice(&r.body).unwrap()).collect();
+        assert_eq!(bodies[0], json!({"id": "t", "note": null, "count": null}));
+        assert_eq!(bodies[1], json!({"id": "t", "note": null, "count": 5}));
+        assert_eq!(bodies[2], json!({"id": "t", "note": null}));
+        assert_eq!(requests[3].url.query(), None);
+        assert_eq!(requests[4].url.query(), Some("owner=me&limit=2"));
     }
 
     #[test]
@@ -304,7 +361,7 @@ mod tests {
         let request = bodies::types::UploadImageRequest {
             prompt: "a cat".into(),
             data: bodies::FilePart::new(b"IMAGEBYTES".to_vec()).file_name("in.png").content_type("image/png"),
-            reference: None,
+            reference: bodies::Nullable::Absent,
             seed: Some(7),
             tags: Some(vec!["a".into(), "b".into()]),
             options: Some(bodies::types::UploadImageRequestOptions { quality: Some(90) }),

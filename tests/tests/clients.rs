@@ -37,11 +37,11 @@ mod simli {
     fn request() -> TokenRequest {
         TokenRequest {
             simli_api_key: "simli-key-in-body".into(),
-            expiry_stamp: Some(3600),
-            llm_api_key: None,
-            tts_api_key: None,
+            expiry_stamp: 3600.into(),
+            llm_api_key: ::simli::Nullable::Absent,
+            tts_api_key: ::simli::Nullable::Null,
             create_transcript: Some(true),
-            origin_allow_list: Some(vec!["https://app.example".into()]),
+            origin_allow_list: vec!["https://app.example".to_owned()].into(),
         }
     }
 
@@ -60,11 +60,12 @@ mod simli {
         let sent = only_request(&server).await;
         assert_eq!(sent.headers.get("x-simli-api-key").unwrap(), KEY);
         assert!(user_agent_of(&sent).starts_with("simli/"));
-        // Wire names, and absent optional fields are not sent at all.
+        // Wire names; absent optional fields are not sent at all, and a null one is `null`.
         assert_eq!(
             json_body(&sent),
             json!({
                 "simliAPIKey": "simli-key-in-body",
+                "ttsAPIKey": null,
                 "expiryStamp": 3600,
                 "createTranscript": true,
                 "originAllowList": ["https://app.example"],
@@ -135,17 +136,18 @@ mod decart {
             .mount(&server)
             .await;
         let request = ClientTokenRequest {
-            expires_in: Some(120),
-            allowed_origins: Some(vec!["https://app.example".into()]),
-            constraints: Some(TokenConstraints {
-                realtime: Some(RealtimeConstraints { max_session_duration: Some(300) }),
-            }),
+            expires_in: 120.into(),
+            allowed_origins: vec!["https://app.example".to_owned()].into(),
+            constraints: TokenConstraints { realtime: RealtimeConstraints { max_session_duration: 300.into() }.into() }
+                .into(),
             ..ClientTokenRequest::default()
         };
         let token = client(&server).await.create_client_token(Some(&request)).await.unwrap();
         assert_eq!(token.api_key.expose_secret(), "ek_minted_secret");
         assert_eq!(token.expires_at, "2026-11-23T10:00:00Z");
-        assert_eq!(token.permissions.as_ref().unwrap()["models"], json!(["lucy"]));
+        assert_eq!(token.permissions.value().unwrap()["models"], json!(["lucy"]));
+        // `null` and a missing key decode apart.
+        assert!(token.constraints.is_null());
         assert!(!format!("{token:?}").contains("ek_minted_secret"));
 
         let sent = only_request(&server).await;

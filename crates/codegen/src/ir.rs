@@ -59,6 +59,14 @@ pub struct Credential {
 pub const CLIENT_METHODS: &[&str] = &["new", "from_env", "builder", "base_url", "with_timeout"];
 
 impl Api {
+    /// Whether some struct has a field that is optional and nullable: a `Nullable<T>`.
+    pub fn uses_nullable(&self) -> bool {
+        self.types.values().any(|t| match &t.kind {
+            TypeKind::Struct(def) => def.fields.iter().any(|f| f.wrapper() == Wrapper::Nullable),
+            _ => false,
+        })
+    }
+
     /// Which kinds of streams the API's methods return, for imports, exports and docs.
     pub fn stream_kinds(&self) -> StreamKinds {
         let mut kinds = StreamKinds::default();
@@ -171,14 +179,14 @@ pub struct AdditionalFields {
 impl StructDef {
     /// A struct can derive `Default` when every field may be absent.
     pub fn all_fields_optional(&self) -> bool {
-        self.flattened.is_empty() && self.fields.iter().all(Field::is_option)
+        self.flattened.is_empty() && self.fields.iter().all(Field::can_be_unset)
     }
 
     /// The arguments of the generated `new`: the fields that must be given (the flattened unions
     /// follow them). A struct gets a `new` when it has some of those and also fields that `new`
     /// can leave unset.
     pub fn constructor_fields(&self) -> Option<Vec<&Field>> {
-        let required: Vec<&Field> = self.fields.iter().filter(|f| !f.is_option()).collect();
+        let required: Vec<&Field> = self.fields.iter().filter(|f| !f.can_be_unset()).collect();
         let has_optional = self.additional.is_some() || required.len() < self.fields.len();
         ((!required.is_empty() || !self.flattened.is_empty()) && has_optional).then_some(required)
     }
@@ -191,7 +199,8 @@ pub struct Field {
     pub rust_name: String,
     /// The name on the wire.
     pub wire_name: String,
-    /// The value's type, without the `Option` that optionality or nullability adds.
+    /// The value's type, without the `Option` or `Nullable` that optionality or nullability
+    /// adds (see [`Field::wrapper`]).
     pub ty: TypeRef,
     /// Whether the spec lists it in `required`.
     pub required: bool,
@@ -204,9 +213,42 @@ pub struct Field {
 }
 
 impl Field {
-    /// Fields that may be absent or null are `Option`s.
-    pub fn is_option(&self) -> bool {
-        !self.required || self.nullable
+    /// How the field's type wraps its value, from `required` and `nullable`.
+    pub fn wrapper(&self) -> Wrapper {
+        match (self.required, self.nullable) {
+            (true, false) => Wrapper::Bare,
+            (true, true) | (false, false) => Wrapper::Option,
+            (false, true) => Wrapper::Nullable,
+        }
+    }
+
+    /// Whether the field can be left unset (`None` or absent), so `new` and `Default` need no
+    /// value for it.
+    pub fn can_be_unset(&self) -> bool {
+        self.wrapper() != Wrapper::Bare
+    }
+}
+
+/// How a field's type wraps its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wrapper {
+    /// Required and not nullable: `T`.
+    Bare,
+    /// Optional and not nullable (left out when `None`), or required and nullable (always
+    /// sent, `None` as `null`): `Option<T>`.
+    Option,
+    /// Optional and nullable: three states on the wire, `client_runtime::Nullable<T>`.
+    Nullable,
+}
+
+impl Wrapper {
+    /// The field's type as written, around the value's type `ty`.
+    pub fn around(self, ty: &str) -> String {
+        match self {
+            Self::Bare => ty.to_owned(),
+            Self::Option => format!("Option<{ty}>"),
+            Self::Nullable => format!("Nullable<{ty}>"),
+        }
     }
 }
 
@@ -730,8 +772,8 @@ pub enum EventData {
 pub struct StreamFlag {
     /// The field's Rust name.
     pub rust_name: String,
-    /// Whether the field is an `Option<bool>`.
-    pub optional: bool,
+    /// Whether the field is a `bool`, an `Option<bool>` or a `Nullable<bool>`.
+    pub wrapper: Wrapper,
 }
 
 /// How a success body is read.

@@ -47,12 +47,13 @@ pub fn type_ident(name: &str) -> String {
 }
 
 /// Type names the generated `types` module uses unqualified: the prelude types in field types and
-/// constructors, the conversion traits of integer enums, and serde's derives. A schema with one of
+/// constructors, the conversion traits of integer enums, serde's derives, and the runtime's
+/// `Nullable`. A schema with one of
 /// these names would shadow it, so it is generated as `<Name>Schema` instead (see
 /// [`unreserved_type_name`]). Every other std, serde and runtime item in generated code is
 /// written with its path, so `Result`, `Error`, `Value` or `Client` are free for the spec to use.
 pub const RESERVED_TYPE_NAMES: &[&str] =
-    &["Box", "Deserialize", "From", "Into", "Option", "Serialize", "String", "Vec"];
+    &["Box", "Deserialize", "From", "Into", "Nullable", "Option", "Serialize", "String", "Vec"];
 
 /// Whether a type name would shadow a name the generated code relies on.
 pub fn is_reserved_type_name(name: &str) -> bool {

@@ -2,26 +2,45 @@
 
 //! Request, response and error types of the Decart API.
 
+use client_runtime::Nullable;
 use serde::{Deserialize, Serialize};
 
 /// The `ClientTokenRequest` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ClientTokenRequest {
     /// Seconds until the token expires (default 60)
-    #[serde(rename = "expiresIn", default, skip_serializing_if = "Option::is_none")]
-    pub expires_in: Option<i64>,
+    ///
+    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
+    #[serde(rename = "expiresIn", default, skip_serializing_if = "Nullable::is_absent")]
+    pub expires_in: Nullable<i64>,
     /// Restrict which models this token can access (max 20)
-    #[serde(rename = "allowedModels", default, skip_serializing_if = "Option::is_none")]
-    pub allowed_models: Option<Vec<String>>,
+    ///
+    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
+    #[serde(
+        rename = "allowedModels",
+        default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
+    pub allowed_models: Nullable<Vec<String>>,
     /// Restrict which web origins this token can be used from (max 20)
-    #[serde(rename = "allowedOrigins", default, skip_serializing_if = "Option::is_none")]
-    pub allowed_origins: Option<Vec<String>>,
+    ///
+    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
+    #[serde(
+        rename = "allowedOrigins",
+        default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
+    pub allowed_origins: Nullable<Vec<String>>,
     /// Operational limits for the token
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub constraints: Option<TokenConstraints>,
+    ///
+    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub constraints: Nullable<TokenConstraints>,
     /// The `metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    ///
+    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub metadata: Nullable<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// The `ClientTokenResponse` schema.
@@ -34,11 +53,15 @@ pub struct ClientTokenResponse {
     #[serde(rename = "expiresAt")]
     pub expires_at: String,
     /// The `permissions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permissions: Option<serde_json::Map<String, serde_json::Value>>,
+    ///
+    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub permissions: Nullable<serde_json::Map<String, serde_json::Value>>,
     /// The `constraints` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub constraints: Option<serde_json::Map<String, serde_json::Value>>,
+    ///
+    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub constraints: Nullable<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl ClientTokenResponse {
@@ -50,8 +73,8 @@ impl ClientTokenResponse {
         Self {
             api_key: api_key.into(),
             expires_at: expires_at.into(),
-            permissions: None,
-            constraints: None,
+            permissions: Nullable::Absent,
+            constraints: Nullable::Absent,
         }
     }
 }
@@ -94,20 +117,24 @@ pub struct HttpValidationError {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RealtimeConstraints {
     /// The `maxSessionDuration` property.
+    ///
+    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
     #[serde(
         rename = "maxSessionDuration",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub max_session_duration: Option<i64>,
+    pub max_session_duration: Nullable<i64>,
 }
 
 /// The `TokenConstraints` schema.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TokenConstraints {
     /// The `realtime` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub realtime: Option<RealtimeConstraints>,
+    ///
+    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
+    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    pub realtime: Nullable<RealtimeConstraints>,
 }
 
 /// The `ValidationError` schema.

@@ -2,6 +2,7 @@
 
 //! Request, response and error types of the Simli API.
 
+use client_runtime::Nullable;
 use serde::{Deserialize, Serialize};
 
 /// The error responses documented for [`Client::create_auto_session_token`](crate::Client::create_auto_session_token), one variant per status.
@@ -35,17 +36,27 @@ pub struct HttpValidationError {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TokenRequest {
     /// Defaults to `-1` when not set.
-    #[serde(rename = "expiryStamp", default, skip_serializing_if = "Option::is_none")]
-    pub expiry_stamp: Option<i64>,
+    ///
+    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
+    #[serde(
+        rename = "expiryStamp",
+        default,
+        skip_serializing_if = "Nullable::is_absent"
+    )]
+    pub expiry_stamp: Nullable<i64>,
     /// The `simliAPIKey` property.
     #[serde(rename = "simliAPIKey")]
     pub simli_api_key: client_runtime::Secret,
     /// Defaults to `""` when not set.
-    #[serde(rename = "llmAPIKey", default, skip_serializing_if = "Option::is_none")]
-    pub llm_api_key: Option<client_runtime::Secret>,
+    ///
+    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
+    #[serde(rename = "llmAPIKey", default, skip_serializing_if = "Nullable::is_absent")]
+    pub llm_api_key: Nullable<client_runtime::Secret>,
     /// Defaults to `""` when not set.
-    #[serde(rename = "ttsAPIKey", default, skip_serializing_if = "Option::is_none")]
-    pub tts_api_key: Option<client_runtime::Secret>,
+    ///
+    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
+    #[serde(rename = "ttsAPIKey", default, skip_serializing_if = "Nullable::is_absent")]
+    pub tts_api_key: Nullable<client_runtime::Secret>,
     /// Defaults to `false` when not set.
     #[serde(
         rename = "createTranscript",
@@ -54,24 +65,26 @@ pub struct TokenRequest {
     )]
     pub create_transcript: Option<bool>,
     /// Defaults to `[]` when not set.
+    ///
+    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
     #[serde(
         rename = "originAllowList",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Nullable::is_absent"
     )]
-    pub origin_allow_list: Option<Vec<String>>,
+    pub origin_allow_list: Nullable<Vec<String>>,
 }
 
 impl TokenRequest {
     /// A value with the required fields given and every optional one unset.
     pub fn new(simli_api_key: impl Into<client_runtime::Secret>) -> Self {
         Self {
-            expiry_stamp: None,
+            expiry_stamp: Nullable::Absent,
             simli_api_key: simli_api_key.into(),
-            llm_api_key: None,
-            tts_api_key: None,
+            llm_api_key: Nullable::Absent,
+            tts_api_key: Nullable::Absent,
             create_transcript: None,
-            origin_allow_list: None,
+            origin_allow_list: Nullable::Absent,
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::ir::{
     AuthScheme, AuthUse, BodyKind, Bound, Bounds, CredentialRef, EventData, FloatKind, IntegerKind, Number,
-    ParamLocation, ResponseKind, StatusMatch, StreamKind, TypeKind, TypeRef,
+    ParamLocation, ResponseKind, StatusMatch, StreamKind, TypeKind, TypeRef, Wrapper,
 };
 
 /// The Rust type as the generated code writes it (`Vec<Video>`, `Option<i64>`).
@@ -27,8 +27,8 @@ pub(super) fn rust_type(ty: &TypeRef) -> String {
 }
 
 /// The type of a field or parameter, with the `Option` that optionality adds.
-pub(super) fn field_type(ty: &TypeRef, optional: bool) -> String {
-    if optional { format!("Option<{}>", rust_type(ty)) } else { rust_type(ty) }
+pub(super) fn field_type(ty: &TypeRef, wrapper: Wrapper) -> String {
+    wrapper.around(&rust_type(ty))
 }
 
 pub(super) fn integer(kind: IntegerKind) -> &'static str {

@@ -90,8 +90,8 @@
 //! | optional field (or `additionalProperties` map) added | additive, if the old struct had `new` or `Default`; else breaking: its struct literals must name it | additive |
 //! | field removed | breaking: code that sets it stops compiling | breaking: code that reads it stops compiling |
 //! | field type changed | breaking | breaking |
-//! | field changes between `T` and `Option<T>` (required <-> optional, nullable) | breaking: `T` and `Option<T>` are different types | breaking: same |
-//! | field required or nullable changed, `Option<T>` both times | additive: only what is sent changes (`null` or absent) | additive |
+//! | field changes between `T`, `Option<T>` and `Nullable<T>` (required <-> optional, nullable) | breaking: they are different types | breaking: same |
+//! | field required or nullable changed, `Option<T>` both times (optional, then required and nullable) | additive: only what is sent changes (`null` or absent) | additive |
 //! | field renamed in Rust (same wire name) | breaking | breaking |
 //! | field's wire name changed (same Rust name) | additive | additive |
 //! | arguments of `new` reordered | breaking: calls pass values to the wrong fields | |

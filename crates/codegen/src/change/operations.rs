@@ -5,7 +5,7 @@ use super::describe::{self, field_type, location, names, path_shape, rust_type};
 use super::walk::{Walk, pair_up, reordered};
 use crate::ir::{
     AuthUse, BodyKind, Bound, Bounds, CredentialRef, ErrorsDef, EventData, HeaderField, HeadersDef, Operation, Param,
-    ResponseKind, StreamKind, TypeKind,
+    ResponseKind, StreamKind, TypeKind, Wrapper,
 };
 use crate::naming::unraw;
 
@@ -234,7 +234,8 @@ impl Walk<'_> {
             if p.location != q.location || p.wire_name != q.wire_name {
                 self.additive(subject, format!("{} is now sent as {}", label(p), label(q)));
             }
-            let (t1, t2) = (field_type(&p.ty, !p.required), field_type(&q.ty, !q.required));
+            let wrapper = |required: bool| if required { Wrapper::Bare } else { Wrapper::Option };
+            let (t1, t2) = (field_type(&p.ty, wrapper(p.required)), field_type(&q.ty, wrapper(q.required)));
             if !self.same(&p.ty, &q.ty) {
                 self.breaking(
                     subject,

@@ -122,13 +122,25 @@ fn an_optional_field_in_a_struct_that_has_new_is_additive() {
 
 #[test]
 fn required_and_nullable_together_change_what_is_sent_not_the_type() {
-    // `Option<String>` both times: optional and nullable, then required and nullable.
-    let old = request_struct("a", "        a: {type: string}\n        b: {type: string, nullable: true}\n");
+    // `Option<String>` both times: optional, then required and nullable.
+    let old = request_struct("a", "        a: {type: string}\n        b: {type: string}\n");
     let new = request_struct("a, b", "        a: {type: string}\n        b: {type: string, nullable: true}\n");
     assert_eq!(
         entries(&old, &new),
-        one(Verdict::Additive, "type `Body`", "field `b` is now required (still `Option<String>`)")
+        one(Verdict::Additive, "type `Body`", "field `b` is now required and now nullable (still `Option<String>`)")
     );
+}
+
+#[test]
+fn a_field_that_gains_or_loses_its_third_state_breaks_callers() {
+    // Optional, then optional and nullable: `Option<String>` -> `Nullable<String>`, both ways.
+    let old = request_struct("a", "        a: {type: string}\n        b: {type: string}\n");
+    let new = request_struct("a", "        a: {type: string}\n        b: {type: string, nullable: true}\n");
+    assert_eq!(
+        entries(&old, &new),
+        one(Verdict::Breaking, "type `Body`", "field `b` is now nullable: `Option<String>` -> `Nullable<String>`")
+    );
+    assert_eq!(entries(&new, &old)[0].0, Verdict::Breaking);
 }
 
 #[test]

@@ -113,11 +113,11 @@ impl Walk<'_> {
         let pairing = pair_up(a, b, &[&|f: &Field| f.rust_name.clone(), &|f: &Field| f.wire_name.clone()]);
         for &j in &pairing.added {
             let field = &b[j];
-            let ty = field_type(&field.ty, field.is_option());
+            let ty = field_type(&field.ty, field.wrapper());
             let label = format!("field `{}`", unraw(&field.rust_name));
             if !role.request {
                 self.additive(subject, format!("{label} added (`{ty}`)"));
-            } else if !field.is_option() {
+            } else if !field.can_be_unset() {
                 self.breaking(
                     subject,
                     format!("{label} added (`{ty}`, required)"),
@@ -149,7 +149,7 @@ impl Walk<'_> {
             } else if p.wire_name != q.wire_name {
                 self.additive(subject, format!("{label} is now `{}` on the wire (was `{}`)", q.wire_name, p.wire_name));
             }
-            let (t1, t2) = (field_type(&p.ty, p.is_option()), field_type(&q.ty, q.is_option()));
+            let (t1, t2) = (field_type(&p.ty, p.wrapper()), field_type(&q.ty, q.wrapper()));
             let mut now = Vec::new();
             if p.required != q.required {
                 now.push(if q.required { "now required" } else { "now optional" });
@@ -164,7 +164,7 @@ impl Walk<'_> {
                     format!("{label} type changed: `{t1}` -> `{t2}`"),
                     format!("code that {field_verb} it as `{t1}` stops compiling"),
                 );
-            } else if p.is_option() != q.is_option() {
+            } else if p.wrapper() != q.wrapper() {
                 self.breaking(
                     subject,
                     format!("{label} is {now}: `{t1}` -> `{t2}`"),

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use super::{doc_attrs, ident, number_literal, type_tokens};
 use crate::ir::{
     Api, AuthScheme, AuthUse, Body, BodyKind, Bound, Credential, CredentialRef, EventData, Operation, Param,
-    ParamEncoding, ParamLocation, ResponseKind, StreamKind, StreamMethod, TypeRef,
+    ParamEncoding, ParamLocation, ResponseKind, StreamKind, StreamMethod, TypeRef, Wrapper,
 };
 use crate::naming;
 use crate::settings::Settings;
@@ -553,7 +553,11 @@ fn stream_method(operation: &Operation, parts: &MethodParts, stream: &StreamMeth
             if let (Some(flag), Some(BodyKind::Json(ty))) = (&stream.flag, operation.body.as_ref().map(|b| &b.kind)) {
                 let field = ident(&flag.rust_name);
                 let ty = type_tokens(ty, true);
-                let value = if flag.optional { quote! { Some(true) } } else { quote! { true } };
+                let value = match flag.wrapper {
+                    Wrapper::Bare => quote! { true },
+                    Wrapper::Option => quote! { Some(true) },
+                    Wrapper::Nullable => quote! { client_runtime::Nullable::Value(true) },
+                };
                 docs.push(format!("It sends the body with `{}` set to `true`, whatever the value given.", naming::unraw(&flag.rust_name)));
                 request = quote! {
                     let body = &#ty { #field: #value, ..body.clone() };

@@ -125,6 +125,9 @@ pub(crate) fn lib_module(api: &Api) -> TokenStream {
         exports.push("EventStream");
     }
     exports.extend(["FilePart", "InvalidRequest", "NoErrorBody", "RetryPolicy", "Secret"]);
+    if api.uses_nullable() {
+        exports.push("Nullable");
+    }
     if streams.raw_events {
         exports.push("ServerEvent");
     }

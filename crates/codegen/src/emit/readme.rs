@@ -49,6 +49,9 @@ pub(crate) fn readme(api: &Api, settings: &Settings, header: &str, example_code:
     if !api.credentials.is_empty() {
         out.push_str(&credentials_section(api));
     }
+    if api.uses_nullable() {
+        out.push_str(&nullable_section(api, &settings.package.name));
+    }
     out.push_str("## Operations\n\n| Method | Endpoint | Summary |\n|---|---|---|\n");
     for operation in &api.operations {
         let summary =
@@ -113,6 +116,34 @@ pub(crate) fn readme(api: &Api, settings: &Settings, header: &str, example_code:
          `expose_secret()` is the only way to read them.\n\n",
     );
     out.push_str("Regenerate this crate with `cargo xtask codegen` from the workspace root; do not edit it by hand.\n");
+    out
+}
+
+/// How to send and read the three states of an optional, nullable field.
+fn nullable_section(api: &Api, crate_name: &str) -> String {
+    let krate = naming::snake_ident(crate_name);
+    let example = api.types.values().find_map(|def| match &def.kind {
+        TypeKind::Struct(fields) => fields
+            .fields
+            .iter()
+            .find(|f| f.wrapper() == crate::ir::Wrapper::Nullable)
+            .map(|field| (def.name.clone(), naming::unraw(&field.rust_name).to_owned())),
+        _ => None,
+    });
+    let mut out = String::from(
+        "## Absent, null and a value\n\nA field the spec marks both optional and nullable is a `Nullable<T>`, because the API \
+         tells its three states apart: `Nullable::Absent` (the default) leaves the key out, `Nullable::Null` sends \
+         `null` (to clear a value, say), and `value.into()` sends the value. Responses keep the three apart too: \
+         a missing key is `Absent`, `null` is `Null`.",
+    );
+    if let Some((type_name, field)) = example {
+        out.push_str(&format!(
+            " To send `null` for `{field}` of `types::{type_name}`, set `{field}: {krate}::Nullable::Null`."
+        ));
+    }
+    out.push_str(
+        " A field that is required and nullable stays an `Option<T>` and is always sent, `None` as `null`.\n\n",
+    );
     out
 }
 
@@ -265,7 +296,9 @@ fn value_expr(api: &Api, krate: &proc_macro2::Ident, ty: &TypeRef, name: &str, d
                 Some(TypeKind::Struct(def)) => {
                     let fields = def.fields.iter().map(|field| {
                         let field_ident = ident(&field.rust_name);
-                        if field.is_option() {
+                        if field.wrapper() == crate::ir::Wrapper::Nullable {
+                            quote! { #field_ident: Default::default() }
+                        } else if field.can_be_unset() {
                             quote! { #field_ident: None }
                         } else {
                             let value = value_expr(api, krate, &field.ty, &field.wire_name, depth + 1);

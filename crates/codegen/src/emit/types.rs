@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use super::{doc_attrs, ident, integer_literal, type_tokens};
 use crate::ir::{
     Api, EnumDef, EnumVariant, ErrorsDef, Field, HeadersDef, Param, ParamsDef, StatusMatch, StructDef, TypeDef,
-    TypeKind, TypeRef, UnionDef,
+    TypeKind, TypeRef, UnionDef, Wrapper,
 };
 use crate::naming;
 
@@ -19,8 +19,10 @@ pub(crate) fn types_module(api: &Api) -> TokenStream {
         .values()
         .any(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_)))
         .then(|| quote! { use serde::{Deserialize, Serialize}; });
+    let nullable_import = api.uses_nullable().then(|| quote! { use client_runtime::Nullable; });
     quote! {
         #![doc = #title]
+        #nullable_import
         #serde_import
         #(#items)*
     }
@@ -79,13 +81,14 @@ fn headers_def(name: &Ident, docs: &TokenStream, def: &HeadersDef) -> TokenStrea
     }
 }
 
-/// The field's full type: `Option<T>` when it may be absent or null.
+/// The field's full type: `Option<T>` when it may be absent or null, `Nullable<T>` when it
+/// may be either.
 fn field_type(field: &Field) -> TokenStream {
     let ty = type_tokens(&field.ty, false);
-    if field.is_option() {
-        quote! { Option<#ty> }
-    } else {
-        ty
+    match field.wrapper() {
+        Wrapper::Bare => ty,
+        Wrapper::Option => quote! { Option<#ty> },
+        Wrapper::Nullable => quote! { Nullable<#ty> },
     }
 }
 
@@ -96,8 +99,12 @@ fn struct_def(api: &Api, name: &Ident, docs: &TokenStream, def: &StructDef) -> T
         if field.deprecated {
             docs.push("Deprecated by the API.".to_owned());
         }
-        if field.required && field.nullable {
-            docs.push("Always sent; `None` is sent as `null`.".to_owned());
+        match field.wrapper() {
+            Wrapper::Option if field.nullable => docs.push("Always sent; `None` is sent as `null`.".to_owned()),
+            Wrapper::Nullable => {
+                docs.push("Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.".to_owned())
+            }
+            Wrapper::Bare | Wrapper::Option => {}
         }
         let docs = doc_attrs(&docs);
         let ident = ident(&field.rust_name);
@@ -107,8 +114,14 @@ fn struct_def(api: &Api, name: &Ident, docs: &TokenStream, def: &StructDef) -> T
             let wire = &field.wire_name;
             serde_args.push(quote! { rename = #wire });
         }
-        if !field.required {
-            serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" });
+        match field.wrapper() {
+            Wrapper::Option if !field.required => {
+                serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" });
+            }
+            Wrapper::Nullable => {
+                serde_args.push(quote! { default, skip_serializing_if = "Nullable::is_absent" });
+            }
+            Wrapper::Bare | Wrapper::Option => {}
         }
         let serde_attr = (!serde_args.is_empty()).then(|| quote! { #[serde(#(#serde_args),*)] });
         quote! {
@@ -153,7 +166,8 @@ fn struct_def(api: &Api, name: &Ident, docs: &TokenStream, def: &StructDef) -> T
         let inits = def.fields.iter().map(|field| {
             let ident = ident(&field.rust_name);
             match &field.ty {
-                _ if field.is_option() => quote! { #ident: None, },
+                _ if field.wrapper() == Wrapper::Nullable => quote! { #ident: Nullable::Absent, },
+                _ if field.can_be_unset() => quote! { #ident: None, },
                 TypeRef::String | TypeRef::Secret => quote! { #ident: #ident.into(), },
                 _ => quote! { #ident, },
             }
@@ -207,7 +221,7 @@ fn multipart_impl(api: &Api, name: &Ident, def: &StructDef) -> TokenStream {
         let wire = &field.wire_name;
         let ident = ident(&field.rust_name);
         let (value, ty) =
-            if field.is_option() { (quote! { value }, &field.ty) } else { (quote! { &self.#ident }, &field.ty) };
+            if field.can_be_unset() { (quote! { value }, &field.ty) } else { (quote! { &self.#ident }, &field.ty) };
         let add = match ty {
             TypeRef::File => quote! { form = form.file(#wire, #value); },
             TypeRef::Secret => quote! { form = form.text(#wire, #value.expose_secret()); },
@@ -224,14 +238,19 @@ fn multipart_impl(api: &Api, name: &Ident, def: &StructDef) -> TokenStream {
             ty if is_scalar(ty) => quote! { form = form.text(#wire, #value); },
             _ => quote! { form = form.json(#wire, #value); },
         };
-        if field.is_option() {
-            quote! {
+        match field.wrapper() {
+            Wrapper::Bare => add,
+            // A form has no `null`: absent and null both leave the part out.
+            Wrapper::Nullable => quote! {
+                if let Nullable::Value(value) = &self.#ident {
+                    #add
+                }
+            },
+            Wrapper::Option => quote! {
                 if let Some(value) = &self.#ident {
                     #add
                 }
-            }
-        } else {
-            add
+            },
         }
     });
     let additional = def.additional.as_ref().map(|additional| {

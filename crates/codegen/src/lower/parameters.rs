@@ -134,12 +134,18 @@ impl Lowerer<'_> {
         if let Some(text) = bounds_doc(&bounds) {
             docs.push(text);
         }
+        // A query string or a header has no `null`: a required parameter that may be null is an
+        // `Option`, and `None` leaves it out, as RFC 6570 does with an undefined value.
+        let nullable_required = data.required && lowered.nullable && location != ParamLocation::Path;
+        if nullable_required {
+            docs.push("Required, but may be null: `None` leaves it out.".to_owned());
+        }
         Some(Param {
             rust_name: naming::snake_ident(&data.name),
             wire_name: data.name.clone(),
             location,
             ty: lowered.ty,
-            required: data.required || location == ParamLocation::Path,
+            required: (data.required && !nullable_required) || location == ParamLocation::Path,
             docs,
             bounds,
             example,

@@ -226,7 +226,7 @@ impl Lowerer<'_> {
         };
         let Some(TypeKind::Struct(def)) = self.types.get(name).map(|t| &t.kind) else { return None };
         let field = def.fields.iter().find(|f| f.wire_name == "stream" && f.ty == TypeRef::Bool)?;
-        Some(StreamFlag { rust_name: field.rust_name.clone(), optional: field.is_option() })
+        Some(StreamFlag { rust_name: field.rust_name.clone(), wrapper: field.wrapper() })
     }
 
     /// An error response's typed body: only JSON bodies are decoded; others stay raw.
