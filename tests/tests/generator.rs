@@ -259,14 +259,25 @@ fn unknown_settings_keys_are_rejected_with_their_line() {
     assert!(matches!(diagnostic.location, Location::Line { line: 5, .. }), "{diagnostic}");
 }
 
+/// A union that lists no members is a placeholder, not a reason to refuse the spec: a located
+/// warning, and the value is `serde_json::Value` (or the members its discriminator's mapping
+/// names, see the `unions-without-members` fixture).
 #[test]
-fn an_empty_union_is_a_located_error() {
+fn an_empty_union_is_a_located_warning_and_free_form() {
     for key in ["oneOf", "anyOf"] {
         let spec = format!("{VALID_HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Nothing:\n      {key}: []\n");
-        let error = generate_error("empty-union.yaml", &spec);
-        let diagnostic = only_error(&error, "empty-union.yaml");
-        assert_eq!(diagnostic.location, Location::Pointer(format!("#/components/schemas/Nothing/{key}")));
-        assert!(diagnostic.message.contains("no members"), "{diagnostic}");
+        let generated = codegen::generate(
+            SpecFile { path: "empty-union.yaml", contents: spec.as_bytes() },
+            &Settings::for_crate("x"),
+            &options(),
+        )
+        .unwrap_or_else(|error| panic!("an empty union must not refuse the spec:\n{error}"));
+        let warnings: Vec<_> = generated.warnings.iter().filter(|w| w.message.contains("no members")).collect();
+        assert_eq!(warnings.len(), 1, "{:#?}", generated.warnings);
+        assert_eq!(warnings[0].location, Location::Pointer(format!("#/components/schemas/Nothing/{key}")));
+        assert!(warnings[0].message.contains("`serde_json::Value`"), "{}", warnings[0]);
+        let types = &generated.files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
+        assert!(types.contains("pub type Nothing = serde_json::Value;"), "{types}");
     }
 }
 

@@ -260,11 +260,22 @@ impl Lowerer<'_> {
 
     fn lower_union(&mut self, members: &[ReferenceOr<Schema>], data: &SchemaData, hint: &Hint, at: &str) -> Lowered {
         if members.is_empty() {
-            self.diagnostics.error(
+            // Strictly no value matches it, but specs use it as a placeholder (members left out
+            // by a tool, "not described yet"); one such schema should not cost the whole crate.
+            // When the discriminator's mapping names the members, those are what was meant.
+            let mapped = self.mapped_members(data);
+            if !mapped.is_empty() {
+                self.diagnostics.warning(
+                    Location::Pointer(at.to_owned()),
+                    "this union lists no members; the schemas its discriminator's `mapping` names are generated as its members",
+                );
+                return self.lower_union(&mapped, data, hint, at);
+            }
+            self.diagnostics.warning(
                 Location::Pointer(at.to_owned()),
-                "this union lists no members, so no value matches it; list at least one schema (or use `type: 'null'` for a value that is always null)",
+                "this union lists no members, so it cannot be typed (strictly, no value matches it); it is generated as `serde_json::Value`",
             );
-            return Lowered::plain(TypeRef::Json);
+            return Lowered { ty: TypeRef::Json, nullable: data.nullable };
         }
         if members.len() == 1 {
             let mut lowered = self.lower_schema(&members[0], hint, &pointer(at, &["0"]));
@@ -329,6 +340,28 @@ impl Lowerer<'_> {
             .collect();
         let ty = self.define(name, type_docs(data), at, TypeKind::Union(UnionDef { variants, discriminator }));
         Lowered { ty, nullable }
+    }
+
+    /// References to the component schemas a discriminator's `mapping` names (by reference or
+    /// by schema name), each once, leaving out those that do not exist.
+    fn mapped_members(&self, data: &SchemaData) -> Vec<ReferenceOr<Schema>> {
+        let Some(discriminator) = &data.discriminator else { return Vec::new() };
+        let mut members: Vec<ReferenceOr<Schema>> = Vec::new();
+        for target in discriminator.mapping.values() {
+            let name = match target.strip_prefix("#/components/schemas/") {
+                Some(name) => crate::diagnostics::unescape_pointer_token(name),
+                None if !target.contains('/') && !target.starts_with('#') => target.clone(),
+                None => continue,
+            };
+            if !self.component_names.contains_key(&name) {
+                continue;
+            }
+            let reference = format!("#/components/schemas/{}", crate::diagnostics::pointer_token(&name));
+            if !members.iter().any(|m| matches!(m, ReferenceOr::Reference { reference: r } if *r == reference)) {
+                members.push(ReferenceOr::Reference { reference });
+            }
+        }
+        members
     }
 
     /// The discriminator values that select a member: from the explicit `mapping`, else from the
