@@ -449,6 +449,54 @@ fn problems_in_a_schema_reached_by_a_deep_ref_are_reported_where_the_user_wrote_
     );
 }
 
+/// A `content` map or media type object given by `$ref` (where OpenAPI 3.0 and 3.1 allow none)
+/// is copied in with a warning at the `$ref`; problems inside the copies are reported once, where
+/// the user wrote the target, and a reference that leads back to itself is an error.
+#[test]
+fn references_where_none_is_allowed_are_copied_in_and_located_where_written() {
+    let media = "      content: {$ref: '#/components/mediaTypes/counted'}\n";
+    let operation = |path: &str, id: &str| {
+        format!(
+            "  {path}:\n    get:\n      operationId: {id}\n      responses:\n        '200':\n          description: ok\n    {media}"
+        )
+    };
+    let spec = format!(
+        "{VALID_HEAD}paths:\n{}{}components:\n  mediaTypes:\n    counted:\n      application/json:\n        schema:\n          type: object\n          properties:\n            n: {{type: integer, maximum: 1.0e+30}}\n      text/plain:\n        schema: {{type: integer, minimum: -1.0e+30}}\n",
+        operation("/a", "getA"),
+        operation("/b", "getB"),
+    );
+    let generated = codegen::generate(
+        SpecFile { path: "media.yaml", contents: spec.as_bytes() },
+        &Settings::for_crate("x"),
+        &options(),
+    )
+    .unwrap_or_else(|error| panic!("the spec must generate:\n{error}"));
+    let warnings: Vec<String> = generated.warnings.iter().map(|w| format!("{} {}", w.location, w.message)).collect();
+    for path in ["~1a", "~1b"] {
+        let at = format!("#/paths/{path}/get/responses/200/content ");
+        assert!(
+            warnings.iter().any(|w| w.starts_with(&at) && w.contains("`#/components/mediaTypes/counted` is copied in")),
+            "{warnings:#?}"
+        );
+    }
+    for place in ["application~1json/schema/properties/n/maximum", "text~1plain/schema/minimum"] {
+        let at = format!("#/components/mediaTypes/counted/{place} ");
+        assert_eq!(warnings.iter().filter(|w| w.starts_with(&at)).count(), 1, "{place}: {warnings:#?}");
+    }
+    assert_eq!(warnings.len(), 4, "{warnings:#?}");
+    // Both operations return the one type named after the media type.
+    let client = &generated.files.iter().find(|f| f.path == "src/client.rs").expect("client.rs").contents;
+    assert_eq!(client.matches("Result<types::Counted, Error>").count(), 2, "{client}");
+
+    let cycle = format!(
+        "{VALID_HEAD}paths:\n{}components:\n  mediaTypes:\n    counted: {{$ref: '#/components/mediaTypes/again'}}\n    again: {{$ref: '#/components/mediaTypes/counted'}}\n",
+        operation("/a", "getA"),
+    );
+    let error = generate_error("cycle.yaml", &cycle);
+    let diagnostic = only_error(&error, "cycle.yaml");
+    assert!(diagnostic.message.contains("leads back to itself"), "{diagnostic}");
+}
+
 /// A security requirement that names no defined scheme loses that alternative, with a warning;
 /// an operation left with no usable alternative is still generated, without a credential, and
 /// says so. Neither refuses the spec.

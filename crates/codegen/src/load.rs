@@ -39,6 +39,11 @@ pub(crate) enum Dialect {
 pub(crate) fn load(bytes: &[u8], diagnostics: &mut Diagnostics) -> Result<OpenAPI, crate::Error> {
     let mut raw = parse(bytes, diagnostics)?;
     let dialect = detect_dialect(&raw, diagnostics)?;
+    let version = match dialect {
+        Dialect::V30 => "3.0",
+        Dialect::V31 => "3.1",
+    };
+    crate::refs::inline_misplaced_refs(&mut raw, version, diagnostics);
     repair_schemas(&mut raw, dialect, diagnostics);
     crate::refs::hoist_deep_schema_refs(&mut raw, diagnostics);
     normalize_document(&mut raw, dialect);
@@ -118,7 +123,43 @@ fn repair_schemas(raw: &mut Value, dialect: Dialect, diagnostics: &mut Diagnosti
             }
         }
         repair_integer_numbers(schema, at, diagnostics);
+        drop_required_only_unions(schema, at, diagnostics);
     });
+}
+
+/// `anyOf`/`oneOf` members that only say which properties must be present (`[{required: [name]},
+/// {required: [company]}]`: "one of these must be given") describe no shape a Rust type could
+/// tell apart; every value they allow is an instance of the schema around them. They are
+/// dropped, with a warning, so the schema is the object it declares (its fields as optional as
+/// its own `required` makes them), and the rule is left for the server to check.
+fn drop_required_only_unions(schema: &mut Map<String, Value>, at: &str, diagnostics: &mut Diagnostics) {
+    const PRESENCE_KEYS: &[&str] = &["required", "minProperties", "maxProperties", "title", "description", "$comment"];
+    let only_requires = |member: &Value| {
+        member.as_object().is_some_and(|m| {
+            (m.contains_key("required") || m.contains_key("minProperties"))
+                && m.iter().all(|(key, value)| {
+                    PRESENCE_KEYS.contains(&key.as_str())
+                        || (key == "type" && value == "object")
+                        || key.starts_with("x-")
+                })
+        })
+    };
+    for key in ["anyOf", "oneOf"] {
+        let Some(Value::Array(members)) = schema.get(key) else { continue };
+        if members.is_empty() || !members.iter().all(only_requires) {
+            continue;
+        }
+        schema.remove(key);
+        if !schema.contains_key("type") && !schema.contains_key("allOf") && !schema.contains_key("$ref") {
+            schema.insert("type".into(), Value::String("object".into()));
+        }
+        diagnostics.warning(
+            Location::Pointer(pointer(at, &[key])),
+            format!(
+                "the members of this `{key}` only list properties that must be present; the generated type does not check that rule, and its fields are as optional as the schema's own `required` makes them"
+            ),
+        );
+    }
 }
 
 /// The 3.1-only spellings a schema uses.
@@ -690,6 +731,22 @@ mod tests {
             let schema = normalized(Dialect::V31, json!({key: [{"type": "null"}], "description": "d"}));
             assert_eq!(schema, json!({"x-null": true, "description": "d"}), "{key}");
         }
+    }
+
+    #[test]
+    fn unions_that_only_list_required_properties_are_dropped_with_a_warning() {
+        let mut diagnostics = Diagnostics::new("t.yaml");
+        let mut schema = json!({"properties": {"a": {}, "b": {}}, "anyOf": [{"required": ["a"], "title": "t"}, {"required": ["b"]}]});
+        drop_required_only_unions(schema.as_object_mut().unwrap(), "#/x", &mut diagnostics);
+        assert_eq!(schema, json!({"type": "object", "properties": {"a": {}, "b": {}}}));
+        assert_eq!(diagnostics.into_warnings()[0].location, Location::Pointer("#/x/anyOf".into()));
+        // A member with a shape of its own keeps the union.
+        let mut diagnostics = Diagnostics::new("t.yaml");
+        let mut schema = json!({"oneOf": [{"required": ["a"]}, {"type": "string"}]});
+        let before = schema.clone();
+        drop_required_only_unions(schema.as_object_mut().unwrap(), "#/x", &mut diagnostics);
+        assert_eq!(schema, before);
+        assert!(diagnostics.into_warnings().is_empty());
     }
 
     #[test]

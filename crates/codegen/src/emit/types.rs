@@ -206,8 +206,15 @@ fn multipart_impl(api: &Api, name: &Ident, def: &StructDef) -> TokenStream {
     let parts = def.fields.iter().map(|field| {
         let wire = &field.wire_name;
         let ident = ident(&field.rust_name);
-        let (value, ty) =
-            if field.is_option() { (quote! { value }, &field.ty) } else { (quote! { &self.#ident }, &field.ty) };
+        // `text` takes any `Display` by value: a `Copy` field is passed as itself, since a
+        // borrow of it is one clippy (`needless_borrows_for_generic_args`) asks to drop.
+        let (value, ty) = if field.is_option() {
+            (quote! { value }, &field.ty)
+        } else if is_copy_scalar(api, &field.ty) {
+            (quote! { self.#ident }, &field.ty)
+        } else {
+            (quote! { &self.#ident }, &field.ty)
+        };
         let add = match ty {
             TypeRef::File => quote! { form = form.file(#wire, #value); },
             TypeRef::Secret => quote! { form = form.text(#wire, #value.expose_secret()); },
@@ -259,6 +266,23 @@ fn multipart_impl(api: &Api, name: &Ident, def: &StructDef) -> TokenStream {
             }
         }
     }
+}
+
+/// Whether a value of the type is a `Copy` scalar: a number, a boolean, an integer enum, or an
+/// alias of one.
+fn is_copy_scalar(api: &Api, ty: &TypeRef) -> bool {
+    let mut ty = ty;
+    for _ in 0..16 {
+        match ty {
+            TypeRef::Named(name) => match api.types.get(name).map(|t| &t.kind) {
+                Some(TypeKind::Alias(target)) => ty = target,
+                Some(TypeKind::Enum(EnumDef::Integer { .. })) => return true,
+                _ => return false,
+            },
+            other => return other.is_copy() && *other != TypeRef::Unit,
+        }
+    }
+    false
 }
 
 fn enum_def(name: &Ident, docs: &TokenStream, def: &EnumDef) -> TokenStream {

@@ -411,12 +411,39 @@ impl Lowerer<'_> {
             lowered.nullable |= data.nullable;
             return lowered;
         }
+        // Scalars of one type (a `$ref` to `type: string` beside an inline `enum` that narrows
+        // it): the narrowest member is the type; the others only constrain or describe it.
+        if let Some(index) = self.narrowest_scalar_member(members) {
+            let mut lowered = self.lower_schema(&members[index], hint, &pointer(at, &["allOf", &index.to_string()]));
+            lowered.nullable |= data.nullable;
+            return lowered;
+        }
         // Several members: merge their properties into one struct; unions among them become
         // flattened fields of it.
         let mut merged = MergedObject::default();
         self.merge_all_of(members, at, &mut merged, "`allOf` with more than one member");
         let ty = self.lower_object(&merged.properties, &merged.required, None, &merged.unions, data, hint, at);
         Lowered { ty, nullable: data.nullable }
+    }
+
+    /// When every member of an `allOf` is a scalar of the same JSON type, the one that lists
+    /// values (an `enum`), else the first that is a reference (it has a name), else the first;
+    /// `None` when the members are not such scalars, or more than one lists values.
+    fn narrowest_scalar_member(&self, members: &[ReferenceOr<Schema>]) -> Option<usize> {
+        let mut kinds: Vec<(&'static str, bool)> = Vec::new();
+        for member in members {
+            let schema = self.member_schema(member)?;
+            kinds.push(scalar_kind(&schema)?);
+        }
+        if kinds.windows(2).any(|pair| pair[0].0 != pair[1].0) {
+            return None;
+        }
+        let listing: Vec<usize> = (0..kinds.len()).filter(|index| kinds[*index].1).collect();
+        match listing[..] {
+            [index] => Some(index),
+            [] => Some(members.iter().position(|m| matches!(m, ReferenceOr::Reference { .. })).unwrap_or(0)),
+            _ => None,
+        }
     }
 
     /// Whether a member adds nothing to an `allOf`: an object schema with no properties, no
@@ -662,6 +689,34 @@ impl Lowerer<'_> {
             );
         }
         kept
+    }
+}
+
+/// The JSON type of a scalar schema (`string`, `integer`, `number`, `boolean`), and whether it
+/// lists its values; `None` for objects, arrays, unions and schemas without a type.
+fn scalar_kind(schema: &Schema) -> Option<(&'static str, bool)> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) => Some(("string", !string.enumeration.is_empty())),
+        SchemaKind::Type(Type::Integer(integer)) => Some(("integer", !integer.enumeration.is_empty())),
+        SchemaKind::Type(Type::Number(number)) => Some(("number", !number.enumeration.is_empty())),
+        SchemaKind::Type(Type::Boolean(boolean)) => Some(("boolean", !boolean.enumeration.is_empty())),
+        SchemaKind::Any(any)
+            if any.properties.is_empty()
+                && any.items.is_none()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.all_of.is_empty() =>
+        {
+            let typ = match any.typ.as_deref()? {
+                "string" => "string",
+                "integer" => "integer",
+                "number" => "number",
+                "boolean" => "boolean",
+                _ => return None,
+            };
+            Some((typ, !any.enumeration.is_empty()))
+        }
+        _ => None,
     }
 }
 
