@@ -497,6 +497,32 @@ fn references_where_none_is_allowed_are_copied_in_and_located_where_written() {
     assert!(diagnostic.message.contains("leads back to itself"), "{diagnostic}");
 }
 
+/// A base that lists its own subtypes in `oneOf`, reached through `allOf` from one of them, adds
+/// its properties and not its union; a union beside properties that is no such base is left out
+/// of the merge with a warning at it.
+#[test]
+fn polymorphic_bases_merge_into_their_subtypes_and_other_unions_beside_properties_warn() {
+    let fixture = workspace_root().join("tests/fixtures/polymorphic-bases.yaml");
+    let contents = std::fs::read(&fixture).expect("fixture is readable");
+    let generated = codegen::generate(
+        SpecFile { path: "tests/fixtures/polymorphic-bases.yaml", contents: &contents },
+        &Settings::for_crate("fixture"),
+        &options(),
+    )
+    .expect("the fixture generates");
+    let warnings: Vec<String> = generated.warnings.iter().map(|w| format!("{} {}", w.location, w.message)).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(warnings[0].starts_with("#/components/schemas/Tagged/oneOf ") && warnings[0].contains("left out"));
+    let types = &generated.files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
+    assert!(types.contains("pub enum SigningKey {") && types.contains("Ec(Box<EcKey>)"), "{types}");
+    let ec_key = &types[types.find("pub struct EcKey {").expect("EcKey is a struct")..];
+    let ec_key = &ec_key[..ec_key.find('}').unwrap()];
+    for field in ["pub kty: EcKeyKty", "pub x: String", "pub r#use: Option<EcKeyUse>", "pub kid: Option<String>"] {
+        assert!(ec_key.contains(field), "{field} in {ec_key}");
+    }
+    assert!(!types.contains("#[serde(flatten)]"), "no subtype holds its base's union: {types}");
+}
+
 /// A security requirement that names no defined scheme loses that alternative, with a warning;
 /// an operation left with no usable alternative is still generated, without a credential, and
 /// says so. Neither refuses the spec.

@@ -11,8 +11,6 @@ use codegen::{Dependencies, Options, Settings, SpecFile};
 const REFUSED: &[(&str, &str)] = &[
     // Swagger 2.0 `in: formData` parameters inside an OpenAPI 3.0 document.
     ("anythingllm-openapi.json", "unknown variant `formData`"),
-    // `allOf` over a schema that is itself a `oneOf` of its own subtypes.
-    ("okta-oauth.yaml", "`allOf` beside `properties`"),
 ];
 
 fn wide_dir() -> PathBuf {
