@@ -523,6 +523,36 @@ fn polymorphic_bases_merge_into_their_subtypes_and_other_unions_beside_propertie
     assert!(!types.contains("#[serde(flatten)]"), "no subtype holds its base's union: {types}");
 }
 
+/// Swagger 2.0 `in: formData` parameters become the request body, with one warning per
+/// operation; problems inside the new body, and in the parameters that stay (moved up the
+/// list), are reported where the user wrote them.
+#[test]
+fn form_data_parameters_become_the_body_and_keep_their_locations() {
+    let spec = format!(
+        "{VALID_HEAD}paths:\n  /a:\n    post:\n      operationId: postA\n      parameters:\n        - {{name: file, in: formData, required: true, schema: {{type: file}}}}\n        - {{name: big, in: formData, type: integer, maximum: 1.0e+30}}\n        - {{name: limit, in: query, schema: {{type: integer, minimum: -1.0e+30}}}}\n      responses:\n        '204': {{description: none}}\n"
+    );
+    let generated = codegen::generate(
+        SpecFile { path: "form.yaml", contents: spec.as_bytes() },
+        &Settings::for_crate("x"),
+        &options(),
+    )
+    .unwrap_or_else(|error| panic!("the spec must generate:\n{error}"));
+    let warnings: Vec<String> = generated.warnings.iter().map(|w| format!("{} {}", w.location, w.message)).collect();
+    assert_eq!(warnings.len(), 3, "{warnings:#?}");
+    assert!(
+        warnings.iter().any(|w| w.starts_with("#/paths/~1a/post ")
+            && w.contains("(`file`, `big`)")
+            && w.contains("`multipart/form-data` request body")),
+        "{warnings:#?}"
+    );
+    assert!(warnings.iter().any(|w| w.starts_with("#/paths/~1a/post/parameters/1/maximum ")), "{warnings:#?}");
+    assert!(warnings.iter().any(|w| w.starts_with("#/paths/~1a/post/parameters/2/schema/minimum ")), "{warnings:#?}");
+    let client = &generated.files.iter().find(|f| f.path == "src/client.rs").expect("client.rs").contents;
+    assert!(client.contains("body: &types::PostARequest"), "{client}");
+    let types = &generated.files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
+    assert!(types.contains("pub file: client_runtime::FilePart,") && types.contains("fn to_multipart"), "{types}");
+}
+
 /// A security requirement that names no defined scheme loses that alternative, with a warning;
 /// an operation left with no usable alternative is still generated, without a credential, and
 /// says so. Neither refuses the spec.
