@@ -395,7 +395,7 @@ const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "
 /// it points at, wherever that is in the document; each with a warning at the `$ref`.
 pub(crate) fn inline_misplaced_refs(raw: &mut Value, version: &str, diagnostics: &mut Diagnostics) {
     let snapshot = raw.clone();
-    let mut inliner = Inliner { document: &snapshot, version, diagnostics, expanding: Vec::new() };
+    let mut inliner = Inliner { document: &snapshot, version, diagnostics, expanding: Vec::new(), copies: 0 };
     let Some(root) = raw.as_object_mut() else { return };
     for key in ["paths", "webhooks", "x-webhooks"] {
         if let Some(Value::Object(items)) = root.get_mut(key) {
@@ -429,7 +429,13 @@ struct Inliner<'a, 'd> {
     /// The targets being copied, outermost first: a target met again inside its own copy is a
     /// cycle.
     expanding: Vec<Vec<String>>,
+    /// How many copies were made: references inside copies are copied too, so a document can
+    /// ask for exponentially many; past [`MAX_COPIES`] the rest are refused.
+    copies: usize,
 }
+
+/// More copies than any real document needs (the wide corpus makes at most 53).
+const MAX_COPIES: usize = 2_000;
 
 impl Inliner<'_, '_> {
     fn visit(&mut self, value: &mut Value, place: Place, at: &str) {
@@ -533,6 +539,15 @@ impl Inliner<'_, '_> {
             *value = Value::Object(Map::new());
             return;
         };
+        self.copies += 1;
+        if self.copies > MAX_COPIES {
+            self.diagnostics.error(
+                Location::Pointer(at.to_owned()),
+                format!("`$ref: {reference}` is not copied in: the document's references outside schemas ask for more than {MAX_COPIES} copies"),
+            );
+            *value = Value::Object(Map::new());
+            return;
+        }
         if self.expanding.contains(&concrete) || self.expanding.len() > 32 {
             self.diagnostics.error(
                 Location::Pointer(at.to_owned()),

@@ -430,6 +430,9 @@ impl Lowerer<'_> {
     /// values (an `enum`), else the first that is a reference (it has a name), else the first;
     /// `None` when the members are not such scalars, or more than one lists values.
     fn narrowest_scalar_member(&self, members: &[ReferenceOr<Schema>]) -> Option<usize> {
+        if members.is_empty() {
+            return None;
+        }
         let mut kinds: Vec<(&'static str, bool)> = Vec::new();
         for member in members {
             let schema = self.member_schema(member)?;
