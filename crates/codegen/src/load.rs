@@ -159,7 +159,8 @@ fn repair_form_data_parameters(raw: &mut Value, diagnostics: &mut Diagnostics) {
         (parameter.get("in").and_then(Value::as_str) == Some("formData"))
             .then(|| FormParameter { parameter: parameter.as_object().cloned().unwrap_or_default(), at })
     };
-    let mut used_components = false;
+    // The `components/parameters` entries some operation's body took in, by pointer.
+    let mut used: Vec<String> = Vec::new();
     for section in ["paths", "webhooks", "x-webhooks"] {
         let Some(Value::Object(items)) = raw.get_mut(section) else { continue };
         for (path, item) in items.iter_mut() {
@@ -191,7 +192,7 @@ fn repair_form_data_parameters(raw: &mut Value, diagnostics: &mut Diagnostics) {
                 if form.is_empty() {
                     continue;
                 }
-                used_components |= form.iter().any(|p| p.at.starts_with("#/components/"));
+                used.extend(form.iter().filter(|p| p.at.starts_with("#/components/")).map(|p| p.at.clone()));
                 move_into_body(operation, &operation_at, &form, root_consumes.as_ref(), diagnostics);
                 remove_parameters(operation, &operation_at, &own, diagnostics);
             }
@@ -208,9 +209,10 @@ fn repair_form_data_parameters(raw: &mut Value, diagnostics: &mut Diagnostics) {
             .collect();
         for name in names {
             parameters.remove(&name);
-            if !used_components {
+            let at = pointer("#/components/parameters", &[&name]);
+            if !used.contains(&at) {
                 diagnostics.warning(
-                    Location::Pointer(pointer("#/components/parameters", &[&name])),
+                    Location::Pointer(at),
                     "a Swagger 2.0 `in: formData` parameter that no operation uses; it is left out",
                 );
             }

@@ -870,14 +870,7 @@ impl MergedObject {
         }
         merged
     }
-}
 
-/// Whether a schema `openapiv3` could not classify lists union members.
-fn has_union(any: &AnySchema) -> bool {
-    !any.one_of.is_empty() || !any.any_of.is_empty()
-}
-
-impl MergedObject {
     fn add(&mut self, properties: &IndexMap<String, ReferenceOr<Box<Schema>>>, required: &[String]) {
         for (name, schema) in properties {
             self.properties.insert(name.clone(), schema.clone());
@@ -888,6 +881,11 @@ impl MergedObject {
             }
         }
     }
+}
+
+/// Whether a schema `openapiv3` could not classify lists union members.
+fn has_union(any: &AnySchema) -> bool {
+    !any.one_of.is_empty() || !any.any_of.is_empty()
 }
 
 /// `Option<T>` for a nullable value inside a collection.
