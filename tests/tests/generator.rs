@@ -272,14 +272,25 @@ fn unknown_settings_keys_are_rejected_with_their_line() {
     assert!(matches!(diagnostic.location, Location::Line { line: 5, .. }), "{diagnostic}");
 }
 
+/// A union that lists no members is a placeholder, not a reason to refuse the spec: a located
+/// warning, and the value is `serde_json::Value` (or the members its discriminator's mapping
+/// names, see the `unions-without-members` fixture).
 #[test]
-fn an_empty_union_is_a_located_error() {
+fn an_empty_union_is_a_located_warning_and_free_form() {
     for key in ["oneOf", "anyOf"] {
         let spec = format!("{VALID_HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Nothing:\n      {key}: []\n");
-        let error = generate_error("empty-union.yaml", &spec);
-        let diagnostic = only_error(&error, "empty-union.yaml");
-        assert_eq!(diagnostic.location, Location::Pointer(format!("#/components/schemas/Nothing/{key}")));
-        assert!(diagnostic.message.contains("no members"), "{diagnostic}");
+        let generated = codegen::generate(
+            SpecFile { path: "empty-union.yaml", contents: spec.as_bytes() },
+            &Settings::for_crate("x"),
+            &options(),
+        )
+        .unwrap_or_else(|error| panic!("an empty union must not refuse the spec:\n{error}"));
+        let warnings: Vec<_> = generated.warnings.iter().filter(|w| w.message.contains("no members")).collect();
+        assert_eq!(warnings.len(), 1, "{:#?}", generated.warnings);
+        assert_eq!(warnings[0].location, Location::Pointer(format!("#/components/schemas/Nothing/{key}")));
+        assert!(warnings[0].message.contains("`serde_json::Value`"), "{}", warnings[0]);
+        let types = &generated.files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
+        assert!(types.contains("pub type Nothing = serde_json::Value;"), "{types}");
     }
 }
 
@@ -449,6 +460,110 @@ fn problems_in_a_schema_reached_by_a_deep_ref_are_reported_where_the_user_wrote_
         locations.iter().any(|l| l.starts_with("#/components/schemas/Dangling ") && l.contains("points at nothing")),
         "{error}"
     );
+}
+
+/// A `content` map or media type object given by `$ref` (where OpenAPI 3.0 and 3.1 allow none)
+/// is copied in with a warning at the `$ref`; problems inside the copies are reported once, where
+/// the user wrote the target, and a reference that leads back to itself is an error.
+#[test]
+fn references_where_none_is_allowed_are_copied_in_and_located_where_written() {
+    let media = "      content: {$ref: '#/components/mediaTypes/counted'}\n";
+    let operation = |path: &str, id: &str| {
+        format!(
+            "  {path}:\n    get:\n      operationId: {id}\n      responses:\n        '200':\n          description: ok\n    {media}"
+        )
+    };
+    let spec = format!(
+        "{VALID_HEAD}paths:\n{}{}components:\n  mediaTypes:\n    counted:\n      application/json:\n        schema:\n          type: object\n          properties:\n            n: {{type: integer, maximum: 1.0e+30}}\n      text/plain:\n        schema: {{type: integer, minimum: -1.0e+30}}\n",
+        operation("/a", "getA"),
+        operation("/b", "getB"),
+    );
+    let generated = codegen::generate(
+        SpecFile { path: "media.yaml", contents: spec.as_bytes() },
+        &Settings::for_crate("x"),
+        &options(),
+    )
+    .unwrap_or_else(|error| panic!("the spec must generate:\n{error}"));
+    let warnings: Vec<String> = generated.warnings.iter().map(|w| format!("{} {}", w.location, w.message)).collect();
+    for path in ["~1a", "~1b"] {
+        let at = format!("#/paths/{path}/get/responses/200/content ");
+        assert!(
+            warnings.iter().any(|w| w.starts_with(&at) && w.contains("`#/components/mediaTypes/counted` is copied in")),
+            "{warnings:#?}"
+        );
+    }
+    for place in ["application~1json/schema/properties/n/maximum", "text~1plain/schema/minimum"] {
+        let at = format!("#/components/mediaTypes/counted/{place} ");
+        assert_eq!(warnings.iter().filter(|w| w.starts_with(&at)).count(), 1, "{place}: {warnings:#?}");
+    }
+    assert_eq!(warnings.len(), 4, "{warnings:#?}");
+    // Both operations return the one type named after the media type.
+    let client = &generated.files.iter().find(|f| f.path == "src/client.rs").expect("client.rs").contents;
+    assert_eq!(client.matches("Result<types::Counted, Error>").count(), 2, "{client}");
+
+    let cycle = format!(
+        "{VALID_HEAD}paths:\n{}components:\n  mediaTypes:\n    counted: {{$ref: '#/components/mediaTypes/again'}}\n    again: {{$ref: '#/components/mediaTypes/counted'}}\n",
+        operation("/a", "getA"),
+    );
+    let error = generate_error("cycle.yaml", &cycle);
+    let diagnostic = only_error(&error, "cycle.yaml");
+    assert!(diagnostic.message.contains("leads back to itself"), "{diagnostic}");
+}
+
+/// A base that lists its own subtypes in `oneOf`, reached through `allOf` from one of them, adds
+/// its properties and not its union; a union beside properties that is no such base is left out
+/// of the merge with a warning at it.
+#[test]
+fn polymorphic_bases_merge_into_their_subtypes_and_other_unions_beside_properties_warn() {
+    let fixture = workspace_root().join("tests/fixtures/polymorphic-bases.yaml");
+    let contents = std::fs::read(&fixture).expect("fixture is readable");
+    let generated = codegen::generate(
+        SpecFile { path: "tests/fixtures/polymorphic-bases.yaml", contents: &contents },
+        &Settings::for_crate("fixture"),
+        &options(),
+    )
+    .expect("the fixture generates");
+    let warnings: Vec<String> = generated.warnings.iter().map(|w| format!("{} {}", w.location, w.message)).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(warnings[0].starts_with("#/components/schemas/Tagged/oneOf ") && warnings[0].contains("left out"));
+    let types = &generated.files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
+    assert!(types.contains("pub enum SigningKey {") && types.contains("Ec(Box<EcKey>)"), "{types}");
+    let ec_key = &types[types.find("pub struct EcKey {").expect("EcKey is a struct")..];
+    let ec_key = &ec_key[..ec_key.find('}').unwrap()];
+    for field in ["pub kty: EcKeyKty", "pub x: String", "pub r#use: Option<EcKeyUse>", "pub kid: Option<String>"] {
+        assert!(ec_key.contains(field), "{field} in {ec_key}");
+    }
+    assert!(!types.contains("#[serde(flatten)]"), "no subtype holds its base's union: {types}");
+}
+
+/// Swagger 2.0 `in: formData` parameters become the request body, with one warning per
+/// operation; problems inside the new body, and in the parameters that stay (moved up the
+/// list), are reported where the user wrote them.
+#[test]
+fn form_data_parameters_become_the_body_and_keep_their_locations() {
+    let spec = format!(
+        "{VALID_HEAD}paths:\n  /a:\n    post:\n      operationId: postA\n      parameters:\n        - {{name: file, in: formData, required: true, schema: {{type: file}}}}\n        - {{name: big, in: formData, type: integer, maximum: 1.0e+30}}\n        - {{name: limit, in: query, schema: {{type: integer, minimum: -1.0e+30}}}}\n      responses:\n        '204': {{description: none}}\n"
+    );
+    let generated = codegen::generate(
+        SpecFile { path: "form.yaml", contents: spec.as_bytes() },
+        &Settings::for_crate("x"),
+        &options(),
+    )
+    .unwrap_or_else(|error| panic!("the spec must generate:\n{error}"));
+    let warnings: Vec<String> = generated.warnings.iter().map(|w| format!("{} {}", w.location, w.message)).collect();
+    assert_eq!(warnings.len(), 3, "{warnings:#?}");
+    assert!(
+        warnings.iter().any(|w| w.starts_with("#/paths/~1a/post ")
+            && w.contains("(`file`, `big`)")
+            && w.contains("`multipart/form-data` request body")),
+        "{warnings:#?}"
+    );
+    assert!(warnings.iter().any(|w| w.starts_with("#/paths/~1a/post/parameters/1/maximum ")), "{warnings:#?}");
+    assert!(warnings.iter().any(|w| w.starts_with("#/paths/~1a/post/parameters/2/schema/minimum ")), "{warnings:#?}");
+    let client = &generated.files.iter().find(|f| f.path == "src/client.rs").expect("client.rs").contents;
+    assert!(client.contains("body: &types::PostARequest"), "{client}");
+    let types = &generated.files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
+    assert!(types.contains("pub file: client_runtime::FilePart,") && types.contains("fn to_multipart"), "{types}");
 }
 
 /// A security requirement that names no defined scheme loses that alternative, with a warning;

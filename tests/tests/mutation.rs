@@ -12,7 +12,9 @@ use codegen::{Dependencies, Options, Settings, SpecFile};
 use serde_json::Value;
 
 /// Seeds that once made the generator panic or hang: run on every test run.
-const REGRESSIONS: &[u64] = &[];
+/// (A seed picks its spec from the sorted list of inputs, so it reproduces with the inputs of
+/// its time.) 119: `allOf: []` indexed its first member (with the `polymorphic-bases` fixture).
+const REGRESSIONS: &[u64] = &[119];
 
 /// How many random cases each run tries (about twenty seconds in a debug build). A longer hunt:
 /// `MUTATION_CASES=100000 MUTATION_FIRST_SEED=3000 cargo test --release -p workspace-tests --test mutation`.

@@ -115,20 +115,29 @@ impl Diagnostics {
     }
 
     /// Diagnostics at `made` (or below it), a place that normalization created, are reported at
-    /// `original`, where that content is in the file the user wrote.
+    /// `original`, where that content is in the file the user wrote. `original` is a place in the
+    /// document as it is now: when an earlier step made it (a schema moved out of a copy that a
+    /// `$ref` was replaced with), it is mapped on to the user's file here, once.
     pub(crate) fn alias_pointer(&mut self, made: String, original: String) {
+        let original = self.original_pointer(original);
         self.aliases.push((made, original));
     }
 
+    /// The innermost made place a pointer is in decides (a copy inside a copy); of two aliases
+    /// for the same place, the later one.
     fn original_pointer(&self, pointer: String) -> String {
-        for (made, original) in &self.aliases {
-            if let Some(rest) = pointer.strip_prefix(made.as_str())
-                && (rest.is_empty() || rest.starts_with('/'))
-            {
-                return format!("{original}{rest}");
-            }
+        let innermost = self
+            .aliases
+            .iter()
+            .filter_map(|(made, original)| {
+                let rest = pointer.strip_prefix(made.as_str())?;
+                (rest.is_empty() || rest.starts_with('/')).then_some((made.len(), original, rest))
+            })
+            .max_by_key(|(length, _, _)| *length);
+        match innermost {
+            Some((_, original, rest)) => format!("{original}{rest}"),
+            None => pointer,
         }
-        pointer
     }
 
     pub(crate) fn error(&mut self, location: Location, message: impl Into<String>) {

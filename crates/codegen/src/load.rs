@@ -39,6 +39,12 @@ pub(crate) enum Dialect {
 pub(crate) fn load(bytes: &[u8], diagnostics: &mut Diagnostics) -> Result<OpenAPI, crate::Error> {
     let mut raw = parse(bytes, diagnostics)?;
     let dialect = detect_dialect(&raw, diagnostics)?;
+    let version = match dialect {
+        Dialect::V30 => "3.0",
+        Dialect::V31 => "3.1",
+    };
+    repair_form_data_parameters(&mut raw, diagnostics);
+    crate::refs::inline_misplaced_refs(&mut raw, version, diagnostics);
     repair_schemas(&mut raw, dialect, diagnostics);
     crate::refs::hoist_deep_schema_refs(&mut raw, diagnostics);
     normalize_document(&mut raw, dialect);
@@ -101,7 +107,273 @@ fn detect_dialect(raw: &Value, diagnostics: &mut Diagnostics) -> Result<Dialect,
     }
 }
 
-/// Keys whose values are example data, never schemas or spec structure.
+/// The HTTP methods a path item holds operations under.
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Schema keywords Swagger 2.0 writes on a parameter itself rather than in a `schema`.
+const SWAGGER_2_PARAMETER_SCHEMA_KEYS: &[&str] = &[
+    "type",
+    "format",
+    "items",
+    "enum",
+    "default",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+];
+
+/// One Swagger 2.0 `in: formData` parameter of an operation: its contents (a `$ref` already
+/// followed) and where it is written.
+struct FormParameter {
+    parameter: Map<String, Value>,
+    at: String,
+}
+
+/// Swagger 2.0 `in: formData` parameters in an OpenAPI 3 document (written by tools that
+/// convert half way) become the operation's `requestBody`, as Swagger 2.0 meant them: an object
+/// of one property per parameter, `required` as each parameter says, sent as
+/// `multipart/form-data` when a parameter is a file or the operation `consumes` multipart, else
+/// as `application/x-www-form-urlencoded`. Path-level ones apply to each operation of the path,
+/// unless the operation declares a parameter of the same name. One warning per operation;
+/// places inside the new body are reported at the parameters they came from.
+fn repair_form_data_parameters(raw: &mut Value, diagnostics: &mut Diagnostics) {
+    let components = raw.pointer("/components/parameters").cloned().unwrap_or(Value::Null);
+    let root_consumes = raw.get("consumes").cloned();
+    let resolve = |parameter: &Value, at: &str| -> Option<FormParameter> {
+        let (parameter, at) = match parameter.get("$ref").and_then(Value::as_str) {
+            Some(reference) => {
+                let name = reference.strip_prefix("#/components/parameters/")?;
+                let target = components.get(crate::diagnostics::unescape_pointer_token(name))?;
+                (target, pointer("#/components/parameters", &[&crate::diagnostics::unescape_pointer_token(name)]))
+            }
+            None => (parameter, at.to_owned()),
+        };
+        (parameter.get("in").and_then(Value::as_str) == Some("formData"))
+            .then(|| FormParameter { parameter: parameter.as_object().cloned().unwrap_or_default(), at })
+    };
+    // The `components/parameters` entries some operation's body took in, by pointer.
+    let mut used: Vec<String> = Vec::new();
+    for section in ["paths", "webhooks", "x-webhooks"] {
+        let Some(Value::Object(items)) = raw.get_mut(section) else { continue };
+        for (path, item) in items.iter_mut() {
+            let item_at = pointer("#", &[section, path]);
+            let Some(item) = item.as_object_mut() else { continue };
+            let shared: Vec<(usize, FormParameter)> = list_form_parameters(item, &item_at, &resolve);
+            for method in METHODS {
+                let Some(Value::Object(operation)) = item.get_mut(method) else { continue };
+                let operation_at = pointer(&item_at, &[method]);
+                let own = list_form_parameters(operation, &operation_at, &resolve);
+                let declared: Vec<String> = operation
+                    .get("parameters")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_owned))
+                    .collect();
+                let mut form: Vec<&FormParameter> = shared
+                    .iter()
+                    .map(|(_, p)| p)
+                    .filter(|p| {
+                        !p.parameter
+                            .get("name")
+                            .and_then(Value::as_str)
+                            .is_some_and(|n| declared.iter().any(|d| d == n))
+                    })
+                    .collect();
+                form.extend(own.iter().map(|(_, p)| p));
+                if form.is_empty() {
+                    continue;
+                }
+                used.extend(form.iter().filter(|p| p.at.starts_with("#/components/")).map(|p| p.at.clone()));
+                move_into_body(operation, &operation_at, &form, root_consumes.as_ref(), diagnostics);
+                remove_parameters(operation, &operation_at, &own, diagnostics);
+            }
+            if !shared.is_empty() {
+                remove_parameters(item, &item_at, &shared, diagnostics);
+            }
+        }
+    }
+    if let Some(Value::Object(parameters)) = raw.pointer_mut("/components/parameters") {
+        let names: Vec<String> = parameters
+            .iter()
+            .filter(|(_, p)| p.get("in").and_then(Value::as_str) == Some("formData"))
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in names {
+            parameters.remove(&name);
+            let at = pointer("#/components/parameters", &[&name]);
+            if !used.contains(&at) {
+                diagnostics.warning(
+                    Location::Pointer(at),
+                    "a Swagger 2.0 `in: formData` parameter that no operation uses; it is left out",
+                );
+            }
+        }
+    }
+}
+
+/// The `in: formData` entries of the `parameters` list of a path item or operation, with their
+/// indexes.
+fn list_form_parameters(
+    object: &Map<String, Value>,
+    at: &str,
+    resolve: &dyn Fn(&Value, &str) -> Option<FormParameter>,
+) -> Vec<(usize, FormParameter)> {
+    let Some(Value::Array(parameters)) = object.get("parameters") else { return Vec::new() };
+    parameters
+        .iter()
+        .enumerate()
+        .filter_map(|(index, parameter)| {
+            resolve(parameter, &pointer(at, &["parameters", &index.to_string()])).map(|form| (index, form))
+        })
+        .collect()
+}
+
+/// Takes the given entries out of a `parameters` list; the others, moved up, are still reported
+/// at their places in the file.
+fn remove_parameters(
+    object: &mut Map<String, Value>,
+    at: &str,
+    removed: &[(usize, FormParameter)],
+    diagnostics: &mut Diagnostics,
+) {
+    let Some(Value::Array(parameters)) = object.get_mut("parameters") else { return };
+    let mut kept = Vec::new();
+    for (index, parameter) in std::mem::take(parameters).into_iter().enumerate() {
+        if removed.iter().any(|(gone, _)| *gone == index) {
+            continue;
+        }
+        if kept.len() != index {
+            diagnostics.alias_pointer(
+                pointer(at, &["parameters", &kept.len().to_string()]),
+                pointer(at, &["parameters", &index.to_string()]),
+            );
+        }
+        kept.push(parameter);
+    }
+    if kept.is_empty() {
+        object.remove("parameters");
+    } else {
+        *parameters = kept;
+    }
+}
+
+/// Makes the operation's request body of its form parameters (or, when it has one already,
+/// leaves them out), with a warning at the operation.
+fn move_into_body(
+    operation: &mut Map<String, Value>,
+    at: &str,
+    form: &[&FormParameter],
+    root_consumes: Option<&Value>,
+    diagnostics: &mut Diagnostics,
+) {
+    let names: Vec<String> =
+        form.iter().map(|p| format!("`{}`", p.parameter.get("name").and_then(Value::as_str).unwrap_or("?"))).collect();
+    let names = names.join(", ");
+    if operation.contains_key("requestBody") {
+        diagnostics.warning(
+            Location::Pointer(at.to_owned()),
+            format!(
+                "Swagger 2.0 `in: formData` parameters ({names}) beside a `requestBody`; OpenAPI 3 has no form parameters, and the request body already says what is sent, so they are left out"
+            ),
+        );
+        return;
+    }
+    let consumes = operation.get("consumes").or(root_consumes);
+    let says_multipart = consumes
+        .and_then(Value::as_array)
+        .is_some_and(|types| types.iter().any(|t| t.as_str().is_some_and(|t| t.starts_with("multipart/form-data"))));
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    let mut has_file = false;
+    for parameter in form {
+        let Some(name) = parameter.parameter.get("name").and_then(Value::as_str) else { continue };
+        let (schema, file) = form_property(&parameter.parameter);
+        has_file |= file;
+        properties.insert(name.to_owned(), Value::Object(schema));
+        if parameter.parameter.get("required") == Some(&Value::Bool(true)) {
+            required.push(Value::String(name.to_owned()));
+        }
+    }
+    let media_type =
+        if has_file || says_multipart { "multipart/form-data" } else { "application/x-www-form-urlencoded" };
+    let mut schema = Map::new();
+    schema.insert("type".into(), Value::String("object".into()));
+    schema.insert("properties".into(), Value::Object(properties));
+    if !required.is_empty() {
+        schema.insert("required".into(), Value::Array(required.clone()));
+    }
+    let mut media = Map::new();
+    media.insert("schema".into(), Value::Object(schema));
+    let mut content = Map::new();
+    content.insert(media_type.into(), Value::Object(media));
+    let mut body = Map::new();
+    body.insert("required".into(), Value::Bool(!required.is_empty()));
+    body.insert("content".into(), Value::Object(content));
+    operation.insert("requestBody".into(), Value::Object(body));
+    diagnostics.warning(
+        Location::Pointer(at.to_owned()),
+        format!(
+            "Swagger 2.0 `in: formData` parameters ({names}) in an OpenAPI 3 document; they are read as Swagger 2.0 meant them: a `{media_type}` request body with one field per parameter"
+        ),
+    );
+    // Places inside the new body are reported at the parameters they came from.
+    let body_at = pointer(at, &["requestBody"]);
+    diagnostics.alias_pointer(body_at.clone(), form[0].at.clone());
+    let properties_at = pointer(&body_at, &["content", media_type, "schema", "properties"]);
+    for parameter in form {
+        let Some(name) = parameter.parameter.get("name").and_then(Value::as_str) else { continue };
+        let original = if parameter.parameter.contains_key("schema") {
+            pointer(&parameter.at, &["schema"])
+        } else {
+            parameter.at.clone()
+        };
+        diagnostics.alias_pointer(pointer(&properties_at, &[name]), original);
+    }
+}
+
+/// The property schema of one form parameter: its `schema`, with the schema keywords Swagger
+/// 2.0 writes on the parameter itself and its description; `type: file` is a binary string.
+/// Also says whether it holds a file.
+fn form_property(parameter: &Map<String, Value>) -> (Map<String, Value>, bool) {
+    let mut schema = parameter.get("schema").and_then(Value::as_object).cloned().unwrap_or_default();
+    for key in SWAGGER_2_PARAMETER_SCHEMA_KEYS {
+        if let Some(value) = parameter.get(*key) {
+            schema.entry(*key).or_insert_with(|| value.clone());
+        }
+    }
+    if let Some(description) = parameter.get("description") {
+        schema.entry("description").or_insert_with(|| description.clone());
+    }
+    fn files_to_binary(schema: &mut Map<String, Value>) -> bool {
+        let mut file = false;
+        if schema.get("type").and_then(Value::as_str) == Some("file") {
+            schema.insert("type".into(), Value::String("string".into()));
+            schema.insert("format".into(), Value::String("binary".into()));
+            file = true;
+        }
+        if schema.get("type").and_then(Value::as_str) == Some("string")
+            && schema.get("format").and_then(Value::as_str) == Some("binary")
+        {
+            file = true;
+        }
+        if let Some(Value::Object(items)) = schema.get_mut("items") {
+            file |= files_to_binary(items);
+        }
+        file
+    }
+    let file = files_to_binary(&mut schema);
+    (schema, file)
+}
+
 /// Fixes, with a warning at each place, what real specs get wrong in ways whose meaning is still
 /// clear: JSON Schema 2020-12 (OpenAPI 3.1) keywords in a 3.0 document, which are then read as
 /// 3.1 defines them, and integer bounds and enum values beyond what a 64-bit integer holds (what
@@ -118,7 +390,43 @@ fn repair_schemas(raw: &mut Value, dialect: Dialect, diagnostics: &mut Diagnosti
             }
         }
         repair_integer_numbers(schema, at, diagnostics);
+        drop_required_only_unions(schema, at, diagnostics);
     });
+}
+
+/// `anyOf`/`oneOf` members that only say which properties must be present (`[{required: [name]},
+/// {required: [company]}]`: "one of these must be given") describe no shape a Rust type could
+/// tell apart; every value they allow is an instance of the schema around them. They are
+/// dropped, with a warning, so the schema is the object it declares (its fields as optional as
+/// its own `required` makes them), and the rule is left for the server to check.
+fn drop_required_only_unions(schema: &mut Map<String, Value>, at: &str, diagnostics: &mut Diagnostics) {
+    const PRESENCE_KEYS: &[&str] = &["required", "minProperties", "maxProperties", "title", "description", "$comment"];
+    let only_requires = |member: &Value| {
+        member.as_object().is_some_and(|m| {
+            (m.contains_key("required") || m.contains_key("minProperties"))
+                && m.iter().all(|(key, value)| {
+                    PRESENCE_KEYS.contains(&key.as_str())
+                        || (key == "type" && value == "object")
+                        || key.starts_with("x-")
+                })
+        })
+    };
+    for key in ["anyOf", "oneOf"] {
+        let Some(Value::Array(members)) = schema.get(key) else { continue };
+        if members.is_empty() || !members.iter().all(only_requires) {
+            continue;
+        }
+        schema.remove(key);
+        if !schema.contains_key("type") && !schema.contains_key("allOf") && !schema.contains_key("$ref") {
+            schema.insert("type".into(), Value::String("object".into()));
+        }
+        diagnostics.warning(
+            Location::Pointer(pointer(at, &[key])),
+            format!(
+                "the members of this `{key}` only list properties that must be present; the generated type does not check that rule, and its fields are as optional as the schema's own `required` makes them"
+            ),
+        );
+    }
 }
 
 /// The 3.1-only spellings a schema uses.
@@ -256,7 +564,6 @@ fn normalize_document(raw: &mut Value, dialect: Dialect) {
 
 /// 3.1 makes `responses` optional; `openapiv3` requires it.
 fn add_missing_responses(path_item: &mut Value) {
-    const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
     let Some(item) = path_item.as_object_mut() else { return };
     for method in METHODS {
         if let Some(Value::Object(operation)) = item.get_mut(method) {
@@ -690,6 +997,22 @@ mod tests {
             let schema = normalized(Dialect::V31, json!({key: [{"type": "null"}], "description": "d"}));
             assert_eq!(schema, json!({"x-null": true, "description": "d"}), "{key}");
         }
+    }
+
+    #[test]
+    fn unions_that_only_list_required_properties_are_dropped_with_a_warning() {
+        let mut diagnostics = Diagnostics::new("t.yaml");
+        let mut schema = json!({"properties": {"a": {}, "b": {}}, "anyOf": [{"required": ["a"], "title": "t"}, {"required": ["b"]}]});
+        drop_required_only_unions(schema.as_object_mut().unwrap(), "#/x", &mut diagnostics);
+        assert_eq!(schema, json!({"type": "object", "properties": {"a": {}, "b": {}}}));
+        assert_eq!(diagnostics.into_warnings()[0].location, Location::Pointer("#/x/anyOf".into()));
+        // A member with a shape of its own keeps the union.
+        let mut diagnostics = Diagnostics::new("t.yaml");
+        let mut schema = json!({"oneOf": [{"required": ["a"]}, {"type": "string"}]});
+        let before = schema.clone();
+        drop_required_only_unions(schema.as_object_mut().unwrap(), "#/x", &mut diagnostics);
+        assert_eq!(schema, before);
+        assert!(diagnostics.into_warnings().is_empty());
     }
 
     #[test]

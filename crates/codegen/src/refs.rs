@@ -13,6 +13,13 @@
 //! guard against cycles. A target that does not exist, or that is a parameter, response or
 //! other non-schema object, is an error at the referring place. Diagnostics about a moved
 //! schema name the place it was moved from, which is where it is in the user's file.
+//!
+//! Outside schemas, OpenAPI 3.0 and 3.1 allow a `$ref` only in some places (a parameter, a
+//! request body, a response, a header, a component). Specs put them elsewhere too: a `content`
+//! map or a media type object kept under `components/mediaTypes` (a section OpenAPI 3.2 adds).
+//! [`inline_misplaced_refs`] copies the target into each such place, with a warning, so the
+//! rest of the generator sees an ordinary document; diagnostics inside a copy name the place
+//! it was copied from.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -303,6 +310,278 @@ fn rewrite_references(value: &mut Value, moved: &BTreeMap<Vec<String>, Replaceme
     }
 }
 
+/// In a copy of the object at `target`, each `schema` that becomes a named type (an object, an
+/// enum, a union) is replaced by a `$ref` to where it is written, which [`hoist_deep_schema_refs`]
+/// then moves into `components/schemas`: every copy shares one type, named from that place,
+/// instead of each copy defining its own.
+fn refer_to_named_schemas(copy: &mut Value, target: &[String]) {
+    match copy {
+        Value::Object(object) => {
+            for (key, child) in object.iter_mut() {
+                if crate::walk::is_data_key(key) {
+                    continue;
+                }
+                let mut at = target.to_vec();
+                at.push(key.clone());
+                if key == "schema" {
+                    let only_a_reference = child.as_object().is_some_and(|c| c.len() == 1 && c.contains_key("$ref"));
+                    if needs_a_name(child) && !only_a_reference {
+                        let mut reference = Map::new();
+                        reference.insert("$ref".into(), Value::String(display_pointer(&at)));
+                        *child = Value::Object(reference);
+                    }
+                } else {
+                    refer_to_named_schemas(child, &at);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter_mut().enumerate() {
+                let mut at = target.to_vec();
+                at.push(index.to_string());
+                refer_to_named_schemas(item, &at);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What a place outside schemas holds, as far as `$ref`s are concerned: which keys below it hold
+/// which objects, and whether a `$ref` may stand in its place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    PathItem,
+    Operation,
+    Parameter,
+    RequestBody,
+    Responses,
+    Response,
+    Header,
+    Content,
+    MediaType,
+    Encoding,
+    Callback,
+}
+
+impl Place {
+    /// Whether OpenAPI 3.0 and 3.1 allow a Reference Object here.
+    fn takes_a_ref(self) -> bool {
+        matches!(self, Self::PathItem | Self::Parameter | Self::RequestBody | Self::Response | Self::Header)
+    }
+
+    /// What the object is, for messages.
+    fn noun(self) -> &'static str {
+        match self {
+            Self::PathItem => "a path item",
+            Self::Operation => "an operation",
+            Self::Parameter => "a parameter",
+            Self::RequestBody => "a request body",
+            Self::Responses => "a `responses` map",
+            Self::Response => "a response",
+            Self::Header => "a header",
+            Self::Content => "a `content` map",
+            Self::MediaType => "a media type object",
+            Self::Encoding => "an encoding object",
+            Self::Callback => "a callback",
+        }
+    }
+}
+
+/// The HTTP methods a path item holds operations under.
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Replaces every `$ref` that stands where OpenAPI (`version`, such as `3.0`) allows none, outside
+/// schemas (a `content` map, a media type object, an operation, an encoding), with a copy of what
+/// it points at, wherever that is in the document; each with a warning at the `$ref`.
+pub(crate) fn inline_misplaced_refs(raw: &mut Value, version: &str, diagnostics: &mut Diagnostics) {
+    let snapshot = raw.clone();
+    let mut inliner = Inliner { document: &snapshot, version, diagnostics, expanding: Vec::new(), copies: 0 };
+    let Some(root) = raw.as_object_mut() else { return };
+    for key in ["paths", "webhooks", "x-webhooks"] {
+        if let Some(Value::Object(items)) = root.get_mut(key) {
+            for (name, item) in items.iter_mut() {
+                inliner.visit(item, Place::PathItem, &pointer("#", &[key, name]));
+            }
+        }
+    }
+    let Some(Value::Object(components)) = root.get_mut("components") else { return };
+    for (section, place) in [
+        ("parameters", Place::Parameter),
+        ("requestBodies", Place::RequestBody),
+        ("responses", Place::Response),
+        ("headers", Place::Header),
+        ("callbacks", Place::Callback),
+        ("pathItems", Place::PathItem),
+    ] {
+        if let Some(Value::Object(entries)) = components.get_mut(section) {
+            for (name, entry) in entries.iter_mut() {
+                inliner.visit(entry, place, &pointer("#/components", &[section, name]));
+            }
+        }
+    }
+}
+
+struct Inliner<'a, 'd> {
+    /// The document as it was before any copy, where targets are looked up.
+    document: &'a Value,
+    version: &'a str,
+    diagnostics: &'d mut Diagnostics,
+    /// The targets being copied, outermost first: a target met again inside its own copy is a
+    /// cycle.
+    expanding: Vec<Vec<String>>,
+    /// How many copies were made: references inside copies are copied too, so a document can
+    /// ask for exponentially many; past [`MAX_COPIES`] the rest are refused.
+    copies: usize,
+}
+
+/// More copies than any real document needs (the wide corpus makes at most 53).
+const MAX_COPIES: usize = 2_000;
+
+impl Inliner<'_, '_> {
+    fn visit(&mut self, value: &mut Value, place: Place, at: &str) {
+        let Some(object) = value.as_object_mut() else { return };
+        if let Some(reference) = object.get("$ref").and_then(Value::as_str).map(str::to_owned) {
+            if !place.takes_a_ref() {
+                self.inline(value, &reference, place, at);
+            }
+            // An allowed reference is resolved where its target is visited.
+            return;
+        }
+        match place {
+            Place::PathItem => {
+                for method in METHODS {
+                    if let Some(operation) = object.get_mut(method) {
+                        self.visit(operation, Place::Operation, &pointer(at, &[method]));
+                    }
+                }
+                self.visit_list(object, "parameters", Place::Parameter, at);
+            }
+            Place::Operation => {
+                self.visit_list(object, "parameters", Place::Parameter, at);
+                if let Some(body) = object.get_mut("requestBody") {
+                    self.visit(body, Place::RequestBody, &pointer(at, &["requestBody"]));
+                }
+                if let Some(responses) = object.get_mut("responses") {
+                    self.visit(responses, Place::Responses, &pointer(at, &["responses"]));
+                }
+                self.visit_map(object, "callbacks", Place::Callback, at);
+            }
+            Place::Parameter | Place::Header | Place::RequestBody => {
+                if let Some(content) = object.get_mut("content") {
+                    self.visit(content, Place::Content, &pointer(at, &["content"]));
+                }
+            }
+            Place::Responses => {
+                for (status, response) in object.iter_mut() {
+                    if !crate::walk::is_data_key(status) {
+                        self.visit(response, Place::Response, &pointer(at, &[status]));
+                    }
+                }
+            }
+            Place::Response => {
+                self.visit_map(object, "headers", Place::Header, at);
+                if let Some(content) = object.get_mut("content") {
+                    self.visit(content, Place::Content, &pointer(at, &["content"]));
+                }
+            }
+            Place::Content => {
+                for (media_type, media) in object.iter_mut() {
+                    self.visit(media, Place::MediaType, &pointer(at, &[media_type]));
+                }
+            }
+            Place::MediaType => self.visit_map(object, "encoding", Place::Encoding, at),
+            Place::Encoding => self.visit_map(object, "headers", Place::Header, at),
+            Place::Callback => {
+                for (expression, item) in object.iter_mut() {
+                    if !crate::walk::is_data_key(expression) {
+                        self.visit(item, Place::PathItem, &pointer(at, &[expression]));
+                    }
+                }
+            }
+        }
+    }
+
+    fn visit_list(&mut self, object: &mut Map<String, Value>, key: &str, place: Place, at: &str) {
+        if let Some(Value::Array(items)) = object.get_mut(key) {
+            for (index, item) in items.iter_mut().enumerate() {
+                self.visit(item, place, &pointer(at, &[key, &index.to_string()]));
+            }
+        }
+    }
+
+    fn visit_map(&mut self, object: &mut Map<String, Value>, key: &str, place: Place, at: &str) {
+        if let Some(Value::Object(entries)) = object.get_mut(key) {
+            for (name, entry) in entries.iter_mut() {
+                self.visit(entry, place, &pointer(at, &[key, name]));
+            }
+        }
+    }
+
+    /// Replaces the reference at `at` with a copy of its target (the reference's own siblings
+    /// kept over it), then visits the copy as what it now is.
+    fn inline(&mut self, value: &mut Value, reference: &str, place: Place, at: &str) {
+        let noun = place.noun();
+        let Some(tokens) = parse_pointer(reference) else {
+            self.diagnostics.error(
+                Location::Pointer(at.to_owned()),
+                format!("`$ref: {reference}` is an external reference; bundle the spec into one file first"),
+            );
+            *value = Value::Object(Map::new());
+            return;
+        };
+        let target = resolve(self.document, &tokens)
+            .and_then(|concrete| value_at(self.document, &concrete).map(|target| (concrete, target)));
+        let Some((concrete, target)) = target else {
+            self.diagnostics.error(
+                Location::Pointer(at.to_owned()),
+                format!("`$ref: {reference}` points at nothing in this document"),
+            );
+            *value = Value::Object(Map::new());
+            return;
+        };
+        self.copies += 1;
+        if self.copies > MAX_COPIES {
+            self.diagnostics.error(
+                Location::Pointer(at.to_owned()),
+                format!("`$ref: {reference}` is not copied in: the document's references outside schemas ask for more than {MAX_COPIES} copies"),
+            );
+            *value = Value::Object(Map::new());
+            return;
+        }
+        if self.expanding.contains(&concrete) || self.expanding.len() > 32 {
+            self.diagnostics.error(
+                Location::Pointer(at.to_owned()),
+                format!("`$ref: {reference}` leads back to itself, so {noun} here is never given"),
+            );
+            *value = Value::Object(Map::new());
+            return;
+        }
+        let target_at = display_pointer(&concrete);
+        self.diagnostics.warning(
+            Location::Pointer(at.to_owned()),
+            format!(
+                "{noun} given by `$ref` is not allowed here in OpenAPI {}{}; the one at `{target_at}` is copied in",
+                self.version,
+                if place == Place::MediaType { " (3.2 allows it, from `components/mediaTypes`)" } else { "" },
+            ),
+        );
+        let mut copy = target.clone();
+        refer_to_named_schemas(&mut copy, &concrete);
+        if let (Value::Object(copy), Value::Object(siblings)) = (&mut copy, &*value) {
+            for (key, sibling) in siblings {
+                if key != "$ref" {
+                    copy.insert(key.clone(), sibling.clone());
+                }
+            }
+        }
+        *value = copy;
+        self.diagnostics.alias_pointer(at.to_owned(), target_at);
+        self.expanding.push(concrete);
+        self.visit(value, place, at);
+        self.expanding.pop();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -390,6 +669,48 @@ mod tests {
         }}));
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(errors[0].contains("#/components/schemas/Wrong") && errors[0].contains("not a schema"), "{errors:?}");
+    }
+
+    fn inlined(mut raw: Value) -> (Value, Vec<String>) {
+        let mut diagnostics = Diagnostics::new("t.yaml");
+        inline_misplaced_refs(&mut raw, "3.0", &mut diagnostics);
+        let messages = diagnostics.into_warnings().iter().map(ToString::to_string).collect();
+        (raw, messages)
+    }
+
+    #[test]
+    fn misplaced_references_are_copied_in_and_allowed_ones_are_left() {
+        let (raw, messages) = inlined(json!({
+            "paths": {"/a": {"post": {
+                "parameters": [{"$ref": "#/components/parameters/p"}],
+                "requestBody": {"content": {"application/json": {"$ref": "#/components/mediaTypes/m", "x-note": "kept"}}},
+                "responses": {"200": {"$ref": "#/components/responses/R"}, "201": {"description": "d", "content": {"$ref": "#/components/mediaTypes/c"}}}
+            }}},
+            "components": {
+                "mediaTypes": {
+                    "m": {"schema": {"type": "object", "properties": {"x": {"type": "string"}}}},
+                    "c": {"text/plain": {"schema": {"type": "string"}}}
+                },
+                "responses": {"R": {"description": "r", "content": {"$ref": "#/components/mediaTypes/gone"}}}
+            }
+        }));
+        let operation = &raw["paths"]["/a"]["post"];
+        // Allowed references stay; the named schema of a copy refers to where it is written.
+        assert_eq!(operation["parameters"][0], json!({"$ref": "#/components/parameters/p"}));
+        assert_eq!(operation["responses"]["200"], json!({"$ref": "#/components/responses/R"}));
+        assert_eq!(
+            operation["requestBody"]["content"]["application/json"],
+            json!({"schema": {"$ref": "#/components/mediaTypes/m/schema"}, "x-note": "kept"})
+        );
+        assert_eq!(operation["responses"]["201"]["content"], json!({"text/plain": {"schema": {"type": "string"}}}));
+        assert_eq!(raw["components"]["responses"]["R"]["content"], json!({}));
+        assert_eq!(messages.len(), 3, "{messages:#?}");
+        assert!(
+            messages.iter().any(|m| m.contains("error")
+                && m.contains("#/components/responses/R/content")
+                && m.contains("points at nothing")),
+            "{messages:#?}"
+        );
     }
 
     #[test]

@@ -9,13 +9,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ClientTokenRequest {
     /// Seconds until the token expires (default 60)
-    ///
-    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
     #[serde(rename = "expiresIn", default, skip_serializing_if = "Nullable::is_absent")]
     pub expires_in: Nullable<i64>,
     /// Restrict which models this token can access (max 20)
-    ///
-    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
     #[serde(
         rename = "allowedModels",
         default,
@@ -23,8 +19,6 @@ pub struct ClientTokenRequest {
     )]
     pub allowed_models: Nullable<Vec<String>>,
     /// Restrict which web origins this token can be used from (max 20)
-    ///
-    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
     #[serde(
         rename = "allowedOrigins",
         default,
@@ -32,13 +26,9 @@ pub struct ClientTokenRequest {
     )]
     pub allowed_origins: Nullable<Vec<String>>,
     /// Operational limits for the token
-    ///
-    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub constraints: Nullable<TokenConstraints>,
     /// The `metadata` property.
-    ///
-    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub metadata: Nullable<serde_json::Map<String, serde_json::Value>>,
 }
@@ -53,13 +43,9 @@ pub struct ClientTokenResponse {
     #[serde(rename = "expiresAt")]
     pub expires_at: String,
     /// The `permissions` property.
-    ///
-    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub permissions: Nullable<serde_json::Map<String, serde_json::Value>>,
     /// The `constraints` property.
-    ///
-    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub constraints: Nullable<serde_json::Map<String, serde_json::Value>>,
 }
@@ -117,8 +103,6 @@ pub struct HttpValidationError {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RealtimeConstraints {
     /// The `maxSessionDuration` property.
-    ///
-    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
     #[serde(
         rename = "maxSessionDuration",
         default,
@@ -131,8 +115,6 @@ pub struct RealtimeConstraints {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TokenConstraints {
     /// The `realtime` property.
-    ///
-    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub realtime: Nullable<RealtimeConstraints>,
 }

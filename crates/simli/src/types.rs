@@ -36,8 +36,6 @@ pub struct HttpValidationError {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TokenRequest {
     /// Defaults to `-1` when not set.
-    ///
-    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
     #[serde(
         rename = "expiryStamp",
         default,
@@ -48,13 +46,9 @@ pub struct TokenRequest {
     #[serde(rename = "simliAPIKey")]
     pub simli_api_key: client_runtime::Secret,
     /// Defaults to `""` when not set.
-    ///
-    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
     #[serde(rename = "llmAPIKey", default, skip_serializing_if = "Nullable::is_absent")]
     pub llm_api_key: Nullable<client_runtime::Secret>,
     /// Defaults to `""` when not set.
-    ///
-    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
     #[serde(rename = "ttsAPIKey", default, skip_serializing_if = "Nullable::is_absent")]
     pub tts_api_key: Nullable<client_runtime::Secret>,
     /// Defaults to `false` when not set.
@@ -65,8 +59,6 @@ pub struct TokenRequest {
     )]
     pub create_transcript: Option<bool>,
     /// Defaults to `[]` when not set.
-    ///
-    /// Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.
     #[serde(
         rename = "originAllowList",
         default,

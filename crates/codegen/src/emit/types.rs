@@ -99,12 +99,8 @@ fn struct_def(api: &Api, name: &Ident, docs: &TokenStream, def: &StructDef) -> T
         if field.deprecated {
             docs.push("Deprecated by the API.".to_owned());
         }
-        match field.wrapper() {
-            Wrapper::Option if field.nullable => docs.push("Always sent; `None` is sent as `null`.".to_owned()),
-            Wrapper::Nullable => {
-                docs.push("Left out when `Absent`, sent as `null` when `Null`: the API tells the two apart.".to_owned())
-            }
-            Wrapper::Bare | Wrapper::Option => {}
+        if field.required && field.nullable {
+            docs.push("Always sent; `None` is sent as `null`.".to_owned());
         }
         let docs = doc_attrs(&docs);
         let ident = ident(&field.rust_name);
@@ -220,8 +216,15 @@ fn multipart_impl(api: &Api, name: &Ident, def: &StructDef) -> TokenStream {
     let parts = def.fields.iter().map(|field| {
         let wire = &field.wire_name;
         let ident = ident(&field.rust_name);
-        let (value, ty) =
-            if field.can_be_unset() { (quote! { value }, &field.ty) } else { (quote! { &self.#ident }, &field.ty) };
+        // `text` takes any `Display` by value: a `Copy` field is passed as itself, since a
+        // borrow of it is one clippy (`needless_borrows_for_generic_args`) asks to drop.
+        let (value, ty) = if field.can_be_unset() {
+            (quote! { value }, &field.ty)
+        } else if is_copy_scalar(api, &field.ty) {
+            (quote! { self.#ident }, &field.ty)
+        } else {
+            (quote! { &self.#ident }, &field.ty)
+        };
         let add = match ty {
             TypeRef::File => quote! { form = form.file(#wire, #value); },
             TypeRef::Secret => quote! { form = form.text(#wire, #value.expose_secret()); },
@@ -278,6 +281,23 @@ fn multipart_impl(api: &Api, name: &Ident, def: &StructDef) -> TokenStream {
             }
         }
     }
+}
+
+/// Whether a value of the type is a `Copy` scalar: a number, a boolean, an integer enum, or an
+/// alias of one.
+fn is_copy_scalar(api: &Api, ty: &TypeRef) -> bool {
+    let mut ty = ty;
+    for _ in 0..16 {
+        match ty {
+            TypeRef::Named(name) => match api.types.get(name).map(|t| &t.kind) {
+                Some(TypeKind::Alias(target)) => ty = target,
+                Some(TypeKind::Enum(EnumDef::Integer { .. })) => return true,
+                _ => return false,
+            },
+            other => return other.is_copy() && *other != TypeRef::Unit,
+        }
+    }
+    false
 }
 
 fn enum_def(name: &Ident, docs: &TokenStream, def: &EnumDef) -> TokenStream {

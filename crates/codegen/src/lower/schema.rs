@@ -260,11 +260,22 @@ impl Lowerer<'_> {
 
     fn lower_union(&mut self, members: &[ReferenceOr<Schema>], data: &SchemaData, hint: &Hint, at: &str) -> Lowered {
         if members.is_empty() {
-            self.diagnostics.error(
+            // Strictly no value matches it, but specs use it as a placeholder (members left out
+            // by a tool, "not described yet"); one such schema should not cost the whole crate.
+            // When the discriminator's mapping names the members, those are what was meant.
+            let mapped = self.mapped_members(data);
+            if !mapped.is_empty() {
+                self.diagnostics.warning(
+                    Location::Pointer(at.to_owned()),
+                    "this union lists no members; the schemas its discriminator's `mapping` names are generated as its members",
+                );
+                return self.lower_union(&mapped, data, hint, at);
+            }
+            self.diagnostics.warning(
                 Location::Pointer(at.to_owned()),
-                "this union lists no members, so no value matches it; list at least one schema (or use `type: 'null'` for a value that is always null)",
+                "this union lists no members, so it cannot be typed (strictly, no value matches it); it is generated as `serde_json::Value`",
             );
-            return Lowered::plain(TypeRef::Json);
+            return Lowered { ty: TypeRef::Json, nullable: data.nullable };
         }
         if members.len() == 1 {
             let mut lowered = self.lower_schema(&members[0], hint, &pointer(at, &["0"]));
@@ -331,6 +342,28 @@ impl Lowerer<'_> {
         Lowered { ty, nullable }
     }
 
+    /// References to the component schemas a discriminator's `mapping` names (by reference or
+    /// by schema name), each once, leaving out those that do not exist.
+    fn mapped_members(&self, data: &SchemaData) -> Vec<ReferenceOr<Schema>> {
+        let Some(discriminator) = &data.discriminator else { return Vec::new() };
+        let mut members: Vec<ReferenceOr<Schema>> = Vec::new();
+        for target in discriminator.mapping.values() {
+            let name = match target.strip_prefix("#/components/schemas/") {
+                Some(name) => crate::diagnostics::unescape_pointer_token(name),
+                None if !target.contains('/') && !target.starts_with('#') => target.clone(),
+                None => continue,
+            };
+            if !self.component_names.contains_key(&name) {
+                continue;
+            }
+            let reference = format!("#/components/schemas/{}", crate::diagnostics::pointer_token(&name));
+            if !members.iter().any(|m| matches!(m, ReferenceOr::Reference { reference: r } if *r == reference)) {
+                members.push(ReferenceOr::Reference { reference });
+            }
+        }
+        members
+    }
+
     /// The discriminator values that select a member: from the explicit `mapping`, else from the
     /// member's own discriminator property (`const` or a single-value `enum`), else (for a
     /// reference) the schema's name, as the OpenAPI specification defines.
@@ -378,12 +411,42 @@ impl Lowerer<'_> {
             lowered.nullable |= data.nullable;
             return lowered;
         }
+        // Scalars of one type (a `$ref` to `type: string` beside an inline `enum` that narrows
+        // it): the narrowest member is the type; the others only constrain or describe it.
+        if let Some(index) = self.narrowest_scalar_member(members) {
+            let mut lowered = self.lower_schema(&members[index], hint, &pointer(at, &["allOf", &index.to_string()]));
+            lowered.nullable |= data.nullable;
+            return lowered;
+        }
         // Several members: merge their properties into one struct; unions among them become
         // flattened fields of it.
-        let mut merged = MergedObject::default();
+        let mut merged = MergedObject::for_schema_at(at);
         self.merge_all_of(members, at, &mut merged, "`allOf` with more than one member");
         let ty = self.lower_object(&merged.properties, &merged.required, None, &merged.unions, data, hint, at);
         Lowered { ty, nullable: data.nullable }
+    }
+
+    /// When every member of an `allOf` is a scalar of the same JSON type, the one that lists
+    /// values (an `enum`), else the first that is a reference (it has a name), else the first;
+    /// `None` when the members are not such scalars, or more than one lists values.
+    fn narrowest_scalar_member(&self, members: &[ReferenceOr<Schema>]) -> Option<usize> {
+        if members.is_empty() {
+            return None;
+        }
+        let mut kinds: Vec<(&'static str, bool)> = Vec::new();
+        for member in members {
+            let schema = self.member_schema(member)?;
+            kinds.push(scalar_kind(&schema)?);
+        }
+        if kinds.windows(2).any(|pair| pair[0].0 != pair[1].0) {
+            return None;
+        }
+        let listing: Vec<usize> = (0..kinds.len()).filter(|index| kinds[*index].1).collect();
+        match listing[..] {
+            [index] => Some(index),
+            [] => Some(members.iter().position(|m| matches!(m, ReferenceOr::Reference { .. })).unwrap_or(0)),
+            _ => None,
+        }
     }
 
     /// Whether a member adds nothing to an `allOf`: an object schema with no properties, no
@@ -426,8 +489,10 @@ impl Lowerer<'_> {
     }
 
     /// Adds the properties of an object schema (or a reference to one), following nested
-    /// `allOf`s; a union (`oneOf`/`anyOf`) is kept whole, to become a flattened field; `false`
-    /// when the member is neither.
+    /// `allOf`s; a union (`oneOf`/`anyOf`) is kept whole, to become a flattened field, unless it
+    /// lists a schema this `allOf` is being merged for (a polymorphic base seen from one of its
+    /// own subtypes: the subtype is that member, so the union adds nothing); `false` when the
+    /// member is neither an object nor a union.
     fn collect_member(
         &mut self,
         member: &ReferenceOr<Schema>,
@@ -439,11 +504,11 @@ impl Lowerer<'_> {
             self.diagnostics.error(Location::Pointer(at.to_owned()), "`allOf` members refer to each other in a cycle");
             return true;
         }
-        let schema = match member {
+        let (schema, entered) = match member {
             ReferenceOr::Reference { reference } => {
                 let Some(name) = self.resolve_schema_name(reference, at) else { return true };
                 match self.component_schema(&name) {
-                    Some(ReferenceOr::Item(schema)) => schema.clone(),
+                    Some(ReferenceOr::Item(schema)) => (schema.clone(), Some(name)),
                     Some(reference) => {
                         let reference = reference.clone();
                         return self.collect_member(&reference, at, merged, depth + 1);
@@ -451,40 +516,128 @@ impl Lowerer<'_> {
                     None => return true,
                 }
             }
-            ReferenceOr::Item(schema) => schema.clone(),
+            ReferenceOr::Item(schema) => (schema.clone(), None),
+        };
+        // Inside a referenced schema, places are named where that schema is written.
+        let inner_at = match &entered {
+            Some(name) => pointer("#/components/schemas", &[name]),
+            None => at.to_owned(),
+        };
+        if let Some(name) = &entered {
+            merged.chain.push(name.clone());
+        }
+        let collected = self.collect_schema(&schema, member, at, &inner_at, merged, depth);
+        if entered.is_some() {
+            merged.chain.pop();
+        }
+        collected
+    }
+
+    /// [`Self::collect_member`] for the schema a member is (or refers to): `at` is the member's
+    /// place, `inner_at` the schema's own.
+    fn collect_schema(
+        &mut self,
+        schema: &Schema,
+        member: &ReferenceOr<Schema>,
+        at: &str,
+        inner_at: &str,
+        merged: &mut MergedObject,
+        depth: usize,
+    ) -> bool {
+        let all_of_members = |lowerer: &mut Self, merged: &mut MergedObject, members: &[ReferenceOr<Schema>]| {
+            members.iter().enumerate().all(|(index, member)| {
+                lowerer.collect_member(member, &pointer(inner_at, &["allOf", &index.to_string()]), merged, depth + 1)
+            })
         };
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => {
                 merged.add(&object.properties, &object.required);
                 true
             }
-            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
-                merged.unions.push((at.to_owned(), member.clone()));
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
+                if !self.lists_any_of(members, &merged.chain) {
+                    merged.unions.push((at.to_owned(), member.clone()));
+                }
                 true
             }
-            SchemaKind::Any(any)
-                if (!any.one_of.is_empty() || !any.any_of.is_empty())
-                    && any.properties.is_empty()
-                    && any.all_of.is_empty() =>
-            {
-                merged.unions.push((at.to_owned(), member.clone()));
+            SchemaKind::AllOf { all_of } => all_of_members(self, merged, all_of),
+            SchemaKind::Any(any) if any.properties.is_empty() && any.all_of.is_empty() && has_union(any) => {
+                if !self.lists_any_of(&any.one_of, &merged.chain) && !self.lists_any_of(&any.any_of, &merged.chain) {
+                    merged.unions.push((at.to_owned(), member.clone()));
+                }
                 true
             }
-            SchemaKind::AllOf { all_of } => all_of.iter().enumerate().all(|(index, member)| {
-                self.collect_member(member, &pointer(at, &["allOf", &index.to_string()]), merged, depth + 1)
-            }),
-            SchemaKind::Any(any)
-                if matches!(any.typ.as_deref(), None | Some("object"))
-                    && any.one_of.is_empty()
-                    && any.any_of.is_empty() =>
-            {
+            SchemaKind::Any(any) if matches!(any.typ.as_deref(), None | Some("object")) => {
                 merged.add(&any.properties, &any.required);
-                any.all_of.iter().enumerate().all(|(index, member)| {
-                    self.collect_member(member, &pointer(at, &["allOf", &index.to_string()]), merged, depth + 1)
-                })
+                // A union beside properties that is not a polymorphic base of this schema: its
+                // members usually restate the properties (a discriminator among them), which a
+                // flattened union would read and write twice; so it is left out, as it is where
+                // such a schema is generated on its own.
+                for (key, members) in [("oneOf", &any.one_of), ("anyOf", &any.any_of)] {
+                    if !members.is_empty() && !self.lists_any_of(members, &merged.chain) {
+                        self.diagnostics.warning(
+                            Location::Pointer(pointer(inner_at, &[key])),
+                            format!("this `{key}` is left out where the schema is merged through `allOf`: the struct gets the schema's properties, but not which of the members the value also matches"),
+                        );
+                    }
+                }
+                all_of_members(self, merged, &any.all_of)
             }
             _ => false,
         }
+    }
+
+    /// A component schema with properties (or `allOf`) beside a `oneOf`/`anyOf` whose every
+    /// member is a subtype that includes it through `allOf`, as object-oriented specs write a
+    /// base class: each subtype already has the base's properties, so the value is one of the
+    /// subtypes, and the base is generated as their union.
+    fn lower_polymorphic_base(&mut self, any: &AnySchema, data: &SchemaData, hint: &Hint, at: &str) -> Option<Lowered> {
+        let name = at.strip_prefix("#/components/schemas/").filter(|name| !name.contains('/'))?;
+        let name = crate::diagnostics::unescape_pointer_token(name);
+        let (key, members) = if any.one_of.is_empty() { ("anyOf", &any.any_of) } else { ("oneOf", &any.one_of) };
+        let subtypes = !members.is_empty()
+            && members.iter().all(|member| match member {
+                ReferenceOr::Reference { reference } => reference
+                    .strip_prefix("#/components/schemas/")
+                    .map(crate::diagnostics::unescape_pointer_token)
+                    .is_some_and(|member| member != name && self.includes_through_all_of(&member, &name, 0)),
+                ReferenceOr::Item(_) => false,
+            });
+        subtypes.then(|| self.lower_union(members, data, hint, &pointer(at, &[key])))
+    }
+
+    /// Whether a union's members include a reference to one of the named component schemas.
+    fn lists_any_of(&self, members: &[ReferenceOr<Schema>], names: &[String]) -> bool {
+        members.iter().any(|member| match member {
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/schemas/")
+                .map(crate::diagnostics::unescape_pointer_token)
+                .is_some_and(|name| names.contains(&name)),
+            ReferenceOr::Item(_) => false,
+        })
+    }
+
+    /// Whether the component schema `name` includes the component schema `target` through its
+    /// `allOf` (directly, or through the `allOf`s of what it refers to).
+    fn includes_through_all_of(&self, name: &str, target: &str, depth: usize) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        let Some(ReferenceOr::Item(schema)) = self.component_schema(name) else { return false };
+        let members = match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => all_of,
+            SchemaKind::Any(any) => &any.all_of,
+            _ => return false,
+        };
+        members.iter().any(|member| {
+            let ReferenceOr::Reference { reference } = member else { return false };
+            let Some(member_name) =
+                reference.strip_prefix("#/components/schemas/").map(crate::diagnostics::unescape_pointer_token)
+            else {
+                return false;
+            };
+            member_name == target || self.includes_through_all_of(&member_name, target, depth + 1)
+        })
     }
 
     /// Schemas `openapiv3` could not classify: no `type`, or keywords that do not match it.
@@ -492,6 +645,9 @@ impl Lowerer<'_> {
         let nullable = data.nullable;
         if data.extensions.get("x-null") == Some(&Value::Bool(true)) {
             return Lowered { ty: TypeRef::Unit, nullable: false };
+        }
+        if let Some(lowered) = self.lower_polymorphic_base(any, data, hint, at) {
+            return lowered;
         }
         let typ = any.typ.as_deref();
         let ty = if typ == Some("object") || !any.properties.is_empty() {
@@ -507,7 +663,7 @@ impl Lowerer<'_> {
                 )
             } else {
                 // `properties` beside `allOf`: one struct with all of them.
-                let mut merged = MergedObject::default();
+                let mut merged = MergedObject::for_schema_at(at);
                 merged.add(&any.properties, &any.required);
                 self.merge_all_of(&any.all_of, at, &mut merged, "`allOf` beside `properties`");
                 self.lower_object(&merged.properties, &merged.required, None, &merged.unions, data, hint, at)
@@ -632,6 +788,34 @@ impl Lowerer<'_> {
     }
 }
 
+/// The JSON type of a scalar schema (`string`, `integer`, `number`, `boolean`), and whether it
+/// lists its values; `None` for objects, arrays, unions and schemas without a type.
+fn scalar_kind(schema: &Schema) -> Option<(&'static str, bool)> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) => Some(("string", !string.enumeration.is_empty())),
+        SchemaKind::Type(Type::Integer(integer)) => Some(("integer", !integer.enumeration.is_empty())),
+        SchemaKind::Type(Type::Number(number)) => Some(("number", !number.enumeration.is_empty())),
+        SchemaKind::Type(Type::Boolean(boolean)) => Some(("boolean", !boolean.enumeration.is_empty())),
+        SchemaKind::Any(any)
+            if any.properties.is_empty()
+                && any.items.is_none()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.all_of.is_empty() =>
+        {
+            let typ = match any.typ.as_deref()? {
+                "string" => "string",
+                "integer" => "integer",
+                "number" => "number",
+                "boolean" => "boolean",
+                _ => return None,
+            };
+            Some((typ, !any.enumeration.is_empty()))
+        }
+        _ => None,
+    }
+}
+
 /// The values a schema's property is fixed to (`const`, or `enum` of strings), looking through
 /// `allOf` members; `None` when it is not fixed.
 fn property_constant(schema: &Schema, property: &str, lowerer: &Lowerer<'_>, depth: usize) -> Option<Vec<String>> {
@@ -671,9 +855,22 @@ struct MergedObject {
     properties: IndexMap<String, ReferenceOr<Box<Schema>>>,
     required: Vec<String>,
     unions: Vec<(String, ReferenceOr<Schema>)>,
+    /// The component schemas the merge is in: the one being lowered, and those whose `allOf`
+    /// members are being collected. A union that lists one of them is a polymorphic base seen
+    /// from its own subtype.
+    chain: Vec<String>,
 }
 
 impl MergedObject {
+    /// An empty merge for the schema at `at` (a component schema's pointer puts it on the chain).
+    fn for_schema_at(at: &str) -> Self {
+        let mut merged = Self::default();
+        if let Some(name) = at.strip_prefix("#/components/schemas/").filter(|name| !name.contains('/')) {
+            merged.chain.push(crate::diagnostics::unescape_pointer_token(name));
+        }
+        merged
+    }
+
     fn add(&mut self, properties: &IndexMap<String, ReferenceOr<Box<Schema>>>, required: &[String]) {
         for (name, schema) in properties {
             self.properties.insert(name.clone(), schema.clone());
@@ -684,6 +881,11 @@ impl MergedObject {
             }
         }
     }
+}
+
+/// Whether a schema `openapiv3` could not classify lists union members.
+fn has_union(any: &AnySchema) -> bool {
+    !any.one_of.is_empty() || !any.any_of.is_empty()
 }
 
 /// `Option<T>` for a nullable value inside a collection.
