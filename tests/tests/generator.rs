@@ -103,6 +103,61 @@ fn output_is_deterministic() {
     assert_eq!(generate_fixture(&fixture), generate_fixture(&fixture));
 }
 
+/// Every schema the generator cannot type is counted, with its place and a warning; a body among
+/// them is counted apart. A schema that means "any value" (`{}`) is typed: `Value` is its type.
+#[test]
+fn schemas_that_fall_back_to_json_values_are_counted_and_located() {
+    let spec = "openapi: 3.1.0
+info: {title: Counted, version: '1'}
+paths:
+  /a:
+    post:
+      operationId: send
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {oneOf: []}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Out'}
+components:
+  schemas:
+    Out:
+      type: object
+      properties:
+        anything: {}
+        gone: {$ref: '#/components/schemas/Gone'}
+        name: {type: string}
+";
+    let generated = codegen::generate(
+        SpecFile { path: "counted.yaml", contents: spec.as_bytes() },
+        &Settings::for_crate("counted"),
+        &options(),
+    )
+    .unwrap();
+    let count = &generated.schema_count;
+    assert_eq!(
+        count.fell_back,
+        [
+            "#/components/schemas/Out/properties/gone",
+            "#/paths/~1a/post/requestBody/content/application~1json/schema/oneOf"
+        ]
+    );
+    assert_eq!(count.bodies, ["#/paths/~1a/post/requestBody/content/application~1json/schema"]);
+    assert_eq!(
+        count.summary(),
+        "3 of 5 schemas typed; 2 fell back to serde_json::Value (see warnings), 1 of them a request or response body"
+    );
+    for place in &count.fell_back {
+        let warned = generated.warnings.iter().any(|w| w.to_string().contains(place.as_str()));
+        assert!(warned, "a warning names {place}: {:?}", generated.warnings);
+    }
+}
+
 fn generate_error(file: &str, spec: &str) -> codegen::Error {
     codegen::generate(SpecFile { path: file, contents: spec.as_bytes() }, &Settings::for_crate("bad"), &options())
         .expect_err("the spec must be rejected")

@@ -84,6 +84,8 @@ pub struct Report {
     pub fresh: usize,
     /// Warnings from the generator.
     pub warnings: Vec<String>,
+    /// One line per provider: how many of its schemas were typed.
+    pub schema_counts: Vec<String>,
 }
 
 impl Report {
@@ -97,6 +99,9 @@ impl Report {
         let mut out = String::new();
         for warning in &self.warnings {
             let _ = writeln!(out, "{warning}");
+        }
+        for line in &self.schema_counts {
+            let _ = writeln!(out, "{line}");
         }
         match mode {
             Mode::Write => {
@@ -143,6 +148,8 @@ pub struct ProviderFiles {
     pub files: Vec<(PathBuf, String)>,
     /// Generator warnings.
     pub warnings: Vec<String>,
+    /// How many schemas were typed, and which fell back to `serde_json::Value`.
+    pub schema_count: codegen::ir::SchemaCount,
 }
 
 /// A path as messages and generated headers show it: relative to the root, with `/`.
@@ -178,7 +185,11 @@ pub fn generate_provider_from(
     let crate_dir = Path::new("crates").join(&provider.name);
     let files =
         generated.files.into_iter().map(|GeneratedFile { path, contents }| (crate_dir.join(path), contents)).collect();
-    Ok(ProviderFiles { files, warnings: generated.warnings.iter().map(ToString::to_string).collect() })
+    Ok(ProviderFiles {
+        files,
+        warnings: generated.warnings.iter().map(ToString::to_string).collect(),
+        schema_count: generated.schema_count,
+    })
 }
 
 /// `cargo xtask codegen`: generates every provider (or those named) in memory first, so a bad
@@ -194,12 +205,14 @@ pub fn codegen(root: &Path, only: &[String], mode: Mode) -> anyhow::Result<Repor
     let selected: Vec<&Provider> = all.iter().filter(|p| only.is_empty() || only.contains(&p.name)).collect();
     let mut files = Vec::new();
     let mut warnings = Vec::new();
+    let mut schema_counts = Vec::new();
     let mut failures = Vec::new();
     for provider in &selected {
         match generate_provider(root, provider) {
             Ok(generated) => {
                 files.push((root.join("crates").join(&provider.name), generated.files));
                 warnings.extend(generated.warnings);
+                schema_counts.push(format!("{}: {}", provider.name, generated.schema_count.summary()));
             }
             Err(error) => failures.push(format!("{error:#}")),
         }
@@ -207,7 +220,7 @@ pub fn codegen(root: &Path, only: &[String], mode: Mode) -> anyhow::Result<Repor
     if !failures.is_empty() {
         bail!("{}\nnothing was written", failures.join("\n"));
     }
-    let mut report = Report { warnings, ..Report::default() };
+    let mut report = Report { warnings, schema_counts, ..Report::default() };
     for (crate_dir, generated) in files {
         ensure_files(root, &crate_dir, &generated, mode, &mut report)?;
     }
@@ -308,6 +321,8 @@ pub struct Standalone {
     pub files: usize,
     /// Generator warnings.
     pub warnings: Vec<String>,
+    /// How many schemas were typed, and which fell back to `serde_json::Value`.
+    pub schema_count: codegen::ir::SchemaCount,
 }
 
 /// `cargo xtask generate`: a standalone crate from any spec, which builds where it is written.
@@ -365,6 +380,7 @@ pub fn generate_standalone(
     Ok(Standalone {
         files: generated.files.len(),
         warnings: generated.warnings.iter().map(ToString::to_string).collect(),
+        schema_count: generated.schema_count,
     })
 }
 

@@ -105,6 +105,7 @@ fn run(args: Vec<String>) -> anyhow::Result<()> {
             for warning in &written.warnings {
                 eprintln!("{warning}");
             }
+            eprintln!("{}", written.schema_count.summary());
             eprintln!(
                 "wrote {} files to {}; try it with `cargo check --manifest-path {}`",
                 written.files,

@@ -214,6 +214,12 @@ pub enum Generation {
         types: usize,
         /// Warnings the generator emitted.
         warnings: usize,
+        /// Schemas lowered.
+        schemas: usize,
+        /// Of those, how many fell back to `serde_json::Value`.
+        fell_back: usize,
+        /// Of those, how many are an operation's request or response body.
+        body_fallbacks: usize,
     },
     /// The generator refused the spec.
     Refused {
@@ -230,9 +236,15 @@ impl Generation {
     /// One JSON object, the worker's only output on stdout.
     pub fn to_json(&self) -> Value {
         match self {
-            Self::Generated { operations, types, warnings } => {
-                json!({ "outcome": "generated", "operations": operations, "types": types, "warnings": warnings })
-            }
+            Self::Generated { operations, types, warnings, schemas, fell_back, body_fallbacks } => json!({
+                "outcome": "generated",
+                "operations": operations,
+                "types": types,
+                "warnings": warnings,
+                "schemas": schemas,
+                "fell_back": fell_back,
+                "body_fallbacks": body_fallbacks,
+            }),
             Self::Refused { error, errors, warnings } => {
                 json!({ "outcome": "refused", "error": error.to_json(), "errors": errors, "warnings": warnings })
             }
@@ -247,6 +259,9 @@ impl Generation {
                 operations: count("operations")?,
                 types: count("types")?,
                 warnings: count("warnings")?,
+                schemas: count("schemas")?,
+                fell_back: count("fell_back")?,
+                body_fallbacks: count("body_fallbacks")?,
             }),
             "refused" => Some(Self::Refused {
                 error: Problem::from_json(value.get("error")?)?,
@@ -321,6 +336,9 @@ pub fn generate_member(root: &Path, spec: &Path, crate_name: &str, crate_dir: &P
         operations: api.operations.len(),
         types: api.types.len(),
         warnings: generated.warnings.len(),
+        schemas: generated.schema_count.schemas,
+        fell_back: generated.schema_count.fell_back.len(),
+        body_fallbacks: generated.schema_count.bodies.len(),
     })
 }
 
@@ -386,6 +404,12 @@ pub struct Row {
     pub types: Option<usize>,
     /// Generator warnings (also for a refused spec); unknown after a panic or a timeout.
     pub warnings: Option<usize>,
+    /// Schemas lowered, when generated.
+    pub schemas: Option<usize>,
+    /// Schemas that fell back to `serde_json::Value`, when generated.
+    pub fell_back: Option<usize>,
+    /// Of those, request or response bodies, when generated.
+    pub body_fallbacks: Option<usize>,
     /// What happened.
     pub outcome: Outcome,
     /// The first error (generator, panic, timeout or clippy), with where it is.
@@ -560,6 +584,9 @@ fn run_worker(found: &Found, options: &SweepOptions) -> anyhow::Result<Row> {
         operations: None,
         types: None,
         warnings: None,
+        schemas: None,
+        fell_back: None,
+        body_fallbacks: None,
         outcome: Outcome::TimedOut,
         error: None,
         errors: None,
@@ -581,11 +608,14 @@ fn run_worker(found: &Found, options: &SweepOptions) -> anyhow::Result<Row> {
             .and_then(Generation::from_json)
             .with_context(|| format!("the sweep worker printed no result for {}:\n{stdout}{stderr}", row.spec))?;
         match generation {
-            Generation::Generated { operations, types, warnings } => {
+            Generation::Generated { operations, types, warnings, schemas, fell_back, body_fallbacks } => {
                 row.outcome = Outcome::Generated;
                 row.operations = Some(operations);
                 row.types = Some(types);
                 row.warnings = Some(warnings);
+                row.schemas = Some(schemas);
+                row.fell_back = Some(fell_back);
+                row.body_fallbacks = Some(body_fallbacks);
             }
             Generation::Refused { error, errors, warnings } => {
                 row.outcome = Outcome::Refused;
@@ -878,6 +908,14 @@ pub struct Totals {
     pub warnings: usize,
     /// Specs with at least one warning.
     pub specs_with_warnings: usize,
+    /// Schemas lowered over the generated specs.
+    pub schemas: usize,
+    /// Of those, schemas that fell back to `serde_json::Value`.
+    pub fell_back: usize,
+    /// Of those, request or response bodies.
+    pub body_fallbacks: usize,
+    /// Specs with at least one schema that fell back.
+    pub specs_with_fallbacks: usize,
 }
 
 fn percent(part: usize, whole: usize) -> Option<f64> {
@@ -899,6 +937,10 @@ impl Sweep {
             timed_out: count(Outcome::TimedOut),
             warnings: self.rows.iter().filter_map(|r| r.warnings).sum(),
             specs_with_warnings: self.rows.iter().filter(|r| r.warnings.unwrap_or(0) > 0).count(),
+            schemas: self.rows.iter().filter_map(|r| r.schemas).sum(),
+            fell_back: self.rows.iter().filter_map(|r| r.fell_back).sum(),
+            body_fallbacks: self.rows.iter().filter_map(|r| r.body_fallbacks).sum(),
+            specs_with_fallbacks: self.rows.iter().filter(|r| r.fell_back.unwrap_or(0) > 0).count(),
         }
     }
 
@@ -919,7 +961,7 @@ impl Sweep {
         const SPEC_WIDTH: usize = 48;
         const ERROR_WIDTH: usize = 80;
         let number = |n: Option<usize>| n.map_or_else(|| "-".to_owned(), |n| n.to_string());
-        let cells: Vec<[String; 7]> = self
+        let cells: Vec<[String; 8]> = self
             .rows
             .iter()
             .map(|row| {
@@ -933,13 +975,14 @@ impl Sweep {
                     number(row.operations),
                     number(row.types),
                     number(row.warnings),
+                    number(row.fell_back),
                     row.outcome.label().to_owned(),
                     truncate_end(&error, ERROR_WIDTH),
                 ]
             })
             .collect();
-        let header = ["SPEC", "DIALECT", "OPS", "TYPES", "WARN", "OUTCOME", "FIRST ERROR"].map(String::from);
-        let mut widths = [0usize; 7];
+        let header = ["SPEC", "DIALECT", "OPS", "TYPES", "WARN", "VALUE", "OUTCOME", "FIRST ERROR"].map(String::from);
+        let mut widths = [0usize; 8];
         for row in std::iter::once(&header).chain(&cells) {
             for (width, cell) in widths.iter_mut().zip(row) {
                 *width = (*width).max(cell.chars().count());
@@ -952,8 +995,8 @@ impl Sweep {
                 let pad = width - cell.chars().count();
                 match column {
                     // Numbers right-aligned, text left-aligned; the last column is not padded.
-                    2..=4 => line.push_str(&format!("{}{cell}  ", " ".repeat(pad))),
-                    6 => line.push_str(cell),
+                    2..=5 => line.push_str(&format!("{}{cell}  ", " ".repeat(pad))),
+                    7 => line.push_str(cell),
                     _ => line.push_str(&format!("{cell}{}  ", " ".repeat(pad))),
                 }
             }
@@ -993,6 +1036,16 @@ impl Sweep {
             let _ = writeln!(out, "clippy-clean: not checked (--no-compile, or nothing generated)");
         }
         let _ = writeln!(out, "warnings:     {} from the generator, in {} spec(s)", t.warnings, t.specs_with_warnings);
+        let _ = writeln!(
+            out,
+            "typed:        {} of {} schemas ({}); {} fell back to serde_json::Value, in {} spec(s); {} of them bodies",
+            t.schemas - t.fell_back,
+            t.schemas,
+            share(percent(t.schemas - t.fell_back, t.schemas)),
+            t.fell_back,
+            t.specs_with_fallbacks,
+            t.body_fallbacks
+        );
         let _ = writeln!(out, "workspace:    {}", self.workspace.display());
         out
     }
@@ -1011,6 +1064,9 @@ impl Sweep {
                     "operations": row.operations,
                     "types": row.types,
                     "warnings": row.warnings,
+                    "schemas": row.schemas,
+                    "fell_back": row.fell_back,
+                    "body_fallbacks": row.body_fallbacks,
                     "outcome": row.outcome.label(),
                     "error": row.error.as_ref().map(Problem::to_json),
                     "errors": row.errors,
@@ -1035,6 +1091,10 @@ impl Sweep {
                 "timed_out": t.timed_out,
                 "warnings": t.warnings,
                 "specs_with_warnings": t.specs_with_warnings,
+                "schemas": t.schemas,
+                "fell_back": t.fell_back,
+                "body_fallbacks": t.body_fallbacks,
+                "specs_with_fallbacks": t.specs_with_fallbacks,
                 "share_generated": self.share_generated(),
                 "share_clippy_clean": self.share_clippy_clean(),
             },

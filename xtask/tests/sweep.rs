@@ -27,7 +27,8 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// Generates with one operation and one named type, and one warning: no server URL.
+/// Generates with one operation and one named type, and two warnings: no server URL, and a
+/// `$ref` to a schema that does not exist (which falls back to `serde_json::Value`).
 const GOOD_SPEC: &str = "openapi: 3.1.0
 info: {title: Tiny, version: '1'}
 paths:
@@ -42,7 +43,7 @@ paths:
               schema: {$ref: '#/components/schemas/Pong'}
 components:
   schemas:
-    Pong: {type: object, properties: {pong: {type: boolean}, note: {type: string}}}
+    Pong: {type: object, properties: {pong: {type: boolean}, note: {type: string}, extra: {$ref: '#/components/schemas/Gone'}}}
 ";
 
 /// Two operations, no types, no warnings, and JSON.
@@ -102,7 +103,12 @@ fn no_compile_sweep_reports_each_spec_and_the_totals() {
     assert_eq!(good["dialect"], "3.1");
     assert_eq!(
         (good["operations"].as_u64(), good["types"].as_u64(), good["warnings"].as_u64()),
-        (Some(1), Some(1), Some(1))
+        (Some(1), Some(1), Some(2))
+    );
+    // Pong, its two typed properties, and the dangling `$ref`, which fell back; no body did.
+    assert_eq!(
+        (good["schemas"].as_u64(), good["fell_back"].as_u64(), good["body_fallbacks"].as_u64()),
+        (Some(4), Some(1), Some(0))
     );
     assert!(good["error"].is_null());
     assert!(out.join(good["crate"].as_str().unwrap()).join("src/client.rs").is_file());
@@ -127,7 +133,8 @@ fn no_compile_sweep_reports_each_spec_and_the_totals() {
     assert_eq!(totals["generated"], 2);
     assert_eq!(totals["refused"], 1);
     assert_eq!((totals["panicked"].as_u64(), totals["timed_out"].as_u64()), (Some(0), Some(0)));
-    assert_eq!(totals["warnings"], 1);
+    assert_eq!(totals["warnings"], 2);
+    assert_eq!((totals["schemas"].as_u64(), totals["fell_back"].as_u64()), (Some(4), Some(1)));
     assert_eq!(totals["share_generated"].as_f64().map(|p| (p * 10.0).round()), Some(667.0));
     assert!(totals["clippy_clean"].is_null() && totals["share_clippy_clean"].is_null(), "nothing was compiled");
 
@@ -158,6 +165,12 @@ fn no_compile_sweep_reports_each_spec_and_the_totals() {
     assert!(table.contains("3 spec(s) (3 other file(s) skipped"), "{table}");
     assert!(table.contains("generated:    2 of 3 (66.7%); refused 1, panicked 0, timed out 0"), "{table}");
     assert!(table.contains("clippy-clean: not checked"), "{table}");
+    assert!(
+        table.contains(
+            "typed:        3 of 4 schemas (75.0%); 1 fell back to serde_json::Value, in 1 spec(s); 0 of them bodies"
+        ),
+        "{table}"
+    );
 }
 
 #[test]

@@ -33,6 +33,36 @@ pub struct Api {
     /// The credentials other than the API key: the schemes of security requirements that
     /// combine several, in the order operations first use them.
     pub credentials: Vec<Credential>,
+    /// How many schemas were typed, and which fell back to `serde_json::Value`.
+    pub schema_count: SchemaCount,
+}
+
+/// How many schemas lowering typed, and the places of those it could not type, which are
+/// generated as `serde_json::Value` (each with a warning). A schema that says "any value" (`{}`)
+/// is typed: `Value` is what it means.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SchemaCount {
+    /// The schemas lowered: each inline schema once, and each dangling `$ref`.
+    pub schemas: usize,
+    /// The places (JSON pointers) of the schemas that fell back to `serde_json::Value`.
+    pub fell_back: Vec<String>,
+    /// Of those, the ones an operation uses directly as its request or response body.
+    pub bodies: Vec<String>,
+}
+
+impl SchemaCount {
+    /// `412 of 415 schemas typed; 3 fell back to serde_json::Value (see warnings)`.
+    pub fn summary(&self) -> String {
+        let typed = self.schemas.saturating_sub(self.fell_back.len());
+        let mut line = format!("{typed} of {} schemas typed", self.schemas);
+        if !self.fell_back.is_empty() {
+            line.push_str(&format!("; {} fell back to serde_json::Value (see warnings)", self.fell_back.len()));
+        }
+        if !self.bodies.is_empty() {
+            line.push_str(&format!(", {} of them a request or response body", self.bodies.len()));
+        }
+        line
+    }
 }
 
 /// A credential other than the API key: one scheme of a security requirement that combines

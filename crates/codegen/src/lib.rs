@@ -100,6 +100,8 @@ pub struct GeneratedCrate {
     pub files: Vec<GeneratedFile>,
     /// Problems that did not stop generation, each with a documented fallback.
     pub warnings: Vec<Diagnostic>,
+    /// How many schemas were typed, and which fell back to `serde_json::Value`.
+    pub schema_count: ir::SchemaCount,
 }
 
 /// Loads, lowers and validates the spec without emitting code, returning the model and the
@@ -158,7 +160,7 @@ pub fn generate(spec: SpecFile<'_>, settings: &Settings, options: &Options) -> R
             contents: render::rust_file(&header, emit::types_module(&api)).map_err(internal)?,
         });
     }
-    Ok(GeneratedCrate { files, warnings })
+    Ok(GeneratedCrate { files, warnings, schema_count: api.schema_count })
 }
 
 /// The recorded hash must match the vendored file, so a spec cannot change unnoticed.

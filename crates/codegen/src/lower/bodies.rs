@@ -22,7 +22,7 @@ impl Lowerer<'_> {
         let lower = |this: &mut Self| match &media.schema {
             Some(schema) => {
                 let schema_at = pointer(&at, &["content", media_type, "schema"]);
-                this.lower_schema(schema, &Hint::Derived(name.clone()), &schema_at).ty
+                this.lower_body_schema(schema, &Hint::Derived(name.clone()), &schema_at).ty
             }
             None => TypeRef::Json,
         };

@@ -22,7 +22,7 @@ use openapiv3::{OpenAPI, ReferenceOr};
 
 use self::schema::{Hint, type_docs};
 use crate::diagnostics::{Diagnostics, Location, pointer};
-use crate::ir::{Api, HttpMethod, Server, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, HttpMethod, SchemaCount, Server, TypeDef, TypeKind, TypeRef};
 use crate::naming;
 use crate::settings::Settings;
 
@@ -38,6 +38,8 @@ pub(crate) struct Lowerer<'a> {
     nullable_components: BTreeSet<String>,
     /// Every Rust type name handed out.
     taken_type_names: BTreeSet<String>,
+    /// The schemas lowered, and those that fell back to `serde_json::Value`.
+    schema_count: SchemaCount,
 }
 
 /// Lowers a whole document.
@@ -50,6 +52,7 @@ pub(crate) fn lower(document: &OpenAPI, settings: &Settings, diagnostics: &mut D
         component_names: BTreeMap::new(),
         nullable_components: BTreeSet::new(),
         taken_type_names: BTreeSet::new(),
+        schema_count: SchemaCount::default(),
     };
     lowerer.lower_components();
     lowerer.refuse_alias_cycles();
@@ -74,6 +77,7 @@ pub(crate) fn lower(document: &OpenAPI, settings: &Settings, diagnostics: &mut D
             .iter()
             .any(|op| op.auth.iter().any(|u| u.credential == crate::ir::CredentialRef::ApiKey)),
         credentials,
+        schema_count: std::mem::take(&mut lowerer.schema_count),
         operations,
         types: lowerer.types,
     }

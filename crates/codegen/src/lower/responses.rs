@@ -116,7 +116,7 @@ impl Lowerer<'_> {
                 let at = pointer(&context.at, &["responses", key, "content", media_type, "schema"]);
                 let ty = match &media.schema {
                     Some(schema) => {
-                        option_if(self.lower_schema(schema, &Hint::Derived(format!("{type_base}Response")), &at))
+                        option_if(self.lower_body_schema(schema, &Hint::Derived(format!("{type_base}Response")), &at))
                     }
                     None => TypeRef::Json,
                 };
@@ -243,7 +243,7 @@ impl Lowerer<'_> {
         }
         let at = pointer(&context.at, &["responses", key, "content", media_type, "schema"]);
         let ty = match &media.schema {
-            Some(schema) => option_if(self.lower_schema(schema, &Hint::Derived(name.to_owned()), &at)),
+            Some(schema) => option_if(self.lower_body_schema(schema, &Hint::Derived(name.to_owned()), &at)),
             None => TypeRef::Json,
         };
         Some(ty)

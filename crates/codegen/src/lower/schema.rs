@@ -75,8 +75,33 @@ impl Lowerer<'_> {
                 ty: TypeRef::Named(self.component_names[&schema_name].clone()),
                 nullable: self.nullable_components.contains(&schema_name),
             },
-            None => Lowered::plain(TypeRef::Json),
+            None => {
+                // `resolve_schema_name` said why.
+                self.schema_count.schemas += 1;
+                self.schema_count.fell_back.push(at.to_owned());
+                Lowered::plain(TypeRef::Json)
+            }
         }
+    }
+
+    /// Gives up on typing the schema at `at`: warns with the reason, counts it, and returns
+    /// `serde_json::Value`.
+    fn fall_back(&mut self, at: &str, reason: &str) -> TypeRef {
+        self.diagnostics
+            .warning(Location::Pointer(at.to_owned()), format!("{reason}; it is generated as `serde_json::Value`"));
+        self.schema_count.fell_back.push(at.to_owned());
+        TypeRef::Json
+    }
+
+    /// Lowers the schema of a request or response body, counting it among the body fallbacks
+    /// when the generator could not type it.
+    pub(crate) fn lower_body_schema(&mut self, schema: &ReferenceOr<Schema>, hint: &Hint, at: &str) -> Lowered {
+        let before = self.schema_count.fell_back.len();
+        let lowered = self.lower_schema(schema, hint, at);
+        if lowered.ty == TypeRef::Json && self.schema_count.fell_back.len() > before {
+            self.schema_count.bodies.push(at.to_owned());
+        }
+        lowered
     }
 
     /// The component schema a `$ref` points at, or an error at `at`.
@@ -124,6 +149,7 @@ impl Lowerer<'_> {
     }
 
     pub(crate) fn lower_inline(&mut self, schema: &Schema, hint: &Hint, at: &str) -> Lowered {
+        self.schema_count.schemas += 1;
         let data = &schema.schema_data;
         let nullable = data.nullable;
         let ty = match &schema.schema_kind {
@@ -271,11 +297,9 @@ impl Lowerer<'_> {
                 );
                 return self.lower_union(&mapped, data, hint, at);
             }
-            self.diagnostics.warning(
-                Location::Pointer(at.to_owned()),
-                "this union lists no members, so it cannot be typed (strictly, no value matches it); it is generated as `serde_json::Value`",
-            );
-            return Lowered { ty: TypeRef::Json, nullable: data.nullable };
+            let ty = self
+                .fall_back(at, "this union lists no members, so it cannot be typed (strictly, no value matches it)");
+            return Lowered { ty, nullable: data.nullable };
         }
         if members.len() == 1 {
             let mut lowered = self.lower_schema(&members[0], hint, &pointer(at, &["0"]));
@@ -690,11 +714,7 @@ impl Lowerer<'_> {
             // No constraints at all: any JSON value.
             TypeRef::Json
         } else {
-            self.diagnostics.warning(
-                Location::Pointer(at.to_owned()),
-                "this schema's keywords do not describe one Rust type; it is generated as `serde_json::Value`",
-            );
-            TypeRef::Json
+            self.fall_back(at, "this schema's keywords do not describe one Rust type")
         };
         Lowered { ty, nullable }
     }
