@@ -35,6 +35,37 @@ pub struct Api {
     pub credentials: Vec<Credential>,
     /// How many schemas were typed, and which fell back to `serde_json::Value`.
     pub schema_count: SchemaCount,
+    /// One Cargo feature per tag, when operations are sorted under several tags, so users
+    /// compile only the operations they call. Empty: no features.
+    pub features: Vec<Feature>,
+}
+
+/// A Cargo feature: the operations of one tag, and the types only they reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feature {
+    /// The feature's name (`payment-intents`).
+    pub name: String,
+    /// The tag as the spec names it (`Payment Intents`).
+    pub tag: String,
+    /// The tag's description.
+    pub docs: Option<String>,
+    /// How many operations it turns on.
+    pub operations: usize,
+    /// Whether the group is a path segment rather than a tag (the spec has no tags).
+    pub from_path: bool,
+}
+
+impl Feature {
+    /// `Tag `Payment Intents`: 12 operations`, or `Paths under `charges`: 9 operations`.
+    pub fn summary(&self) -> String {
+        let plural = if self.operations == 1 { "" } else { "s" };
+        let tag = self.tag.replace(['\n', '\r'], " ");
+        if self.from_path {
+            format!("Paths under `{tag}`: {} operation{plural}", self.operations)
+        } else {
+            format!("Tag `{tag}`: {} operation{plural}", self.operations)
+        }
+    }
 }
 
 /// How many schemas lowering typed, and the places of those it could not type, which are
@@ -153,6 +184,8 @@ pub struct TypeDef {
     pub origin: String,
     /// What kind of type.
     pub kind: TypeKind,
+    /// The Cargo features it is compiled under: any of them. Empty: always compiled.
+    pub features: Vec<String>,
 }
 
 /// The shapes a named type can take.
@@ -523,6 +556,73 @@ pub struct Operation {
     pub auth: Vec<AuthUse>,
     /// Names of the derived methods that had to give way to a name the spec uses.
     pub derived_names: DerivedNames,
+    /// The spec's tags, in its order.
+    pub tags: Vec<String>,
+    /// The Cargo features it is compiled under: any of them. Empty: always compiled.
+    pub features: Vec<String>,
+}
+
+impl Operation {
+    /// The types the operation names directly: parameters, the params struct, the body, the
+    /// success response and its events, the error enum and the headers struct.
+    pub fn type_roots(&self) -> Vec<TypeRef> {
+        let mut roots: Vec<TypeRef> = self.path_params.iter().chain(&self.params).map(|p| p.ty.clone()).collect();
+        roots.extend(self.request_type_names().into_iter().map(TypeRef::Named));
+        roots.extend(self.body.as_ref().and_then(|body| body.kind.ty()).cloned());
+        roots.extend(self.response_types());
+        roots.extend([&self.errors_type, &self.success.headers].into_iter().flatten().cloned().map(TypeRef::Named));
+        roots
+    }
+
+    /// The params struct, when there is one.
+    fn request_type_names(&self) -> Vec<String> {
+        self.params_type.iter().cloned().collect()
+    }
+
+    /// The success body's type, and its events' data type, when JSON.
+    pub fn response_types(&self) -> Vec<TypeRef> {
+        let mut types = Vec::new();
+        if let ResponseKind::Json(ty) | ResponseKind::Events(EventData::Json(ty)) = &self.success.kind {
+            types.push(ty.clone());
+        }
+        if let Some(StreamKind::Events(EventData::Json(ty))) = self.success.stream.as_ref().map(|s| &s.kind) {
+            types.push(ty.clone());
+        }
+        types
+    }
+}
+
+impl TypeKind {
+    /// The types a value of this kind holds: fields (flattened ones and extra properties too),
+    /// variants, an alias's target, parameters, error bodies, headers.
+    pub fn children(&self) -> Vec<&TypeRef> {
+        match self {
+            Self::Struct(def) => def
+                .fields
+                .iter()
+                .map(|f| &f.ty)
+                .chain(def.flattened.iter().map(|f| &f.ty))
+                .chain(def.additional.as_ref().map(|a| &a.ty))
+                .collect(),
+            Self::Enum(_) => Vec::new(),
+            Self::Union(def) => def.variants.iter().map(|v| &v.ty).collect(),
+            Self::Alias(ty) => vec![ty],
+            Self::Params(def) => def.params.iter().map(|p| &p.ty).collect(),
+            Self::Errors(def) => def.variants.iter().filter_map(|v| v.ty.as_ref()).collect(),
+            Self::Headers(def) => def.fields.iter().map(|f| &f.ty).collect(),
+        }
+    }
+}
+
+impl TypeRef {
+    /// The named type this refers to, through arrays, maps, options and boxes.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            Self::Named(name) => Some(name),
+            Self::Array(inner) | Self::Map(inner) | Self::Option(inner) | Self::Boxed(inner) => inner.named(),
+            _ => None,
+        }
+    }
 }
 
 /// The names of an operation's derived methods, when they are not the usual `<name>_with_response`

@@ -115,6 +115,9 @@ pub struct ClientSettings {
     /// The operation whose call the README example shows (operationId or `METHOD /path`); the
     /// first non-deprecated operation when not set.
     pub readme_example_operation: Option<String>,
+    /// Whether each tag becomes a Cargo feature that compiles its operations and the types only
+    /// they reach; when not set, whenever the operations use at least two tags.
+    pub features_per_tag: Option<bool>,
 }
 
 /// Reads an optional header name, refusing one that cannot be sent in HTTP.

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::ir::{Api, EventData, ResponseKind, StreamKind, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, TypeDef, TypeRef};
 
 /// How callers use a type.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -36,23 +36,14 @@ impl Role {
 pub(super) fn roles(api: &Api) -> BTreeMap<String, Role> {
     let mut stack: Vec<(String, Role)> = Vec::new();
     for operation in &api.operations {
-        for param in operation.path_params.iter().chain(&operation.params) {
-            push(&param.ty, Role::REQUEST, &mut stack);
-        }
-        if let Some(name) = &operation.params_type {
-            stack.push((name.clone(), Role::REQUEST));
-        }
-        if let Some(ty) = operation.body.as_ref().and_then(|body| body.kind.ty()) {
-            push(ty, Role::REQUEST, &mut stack);
-        }
-        if let ResponseKind::Json(ty) | ResponseKind::Events(EventData::Json(ty)) = &operation.success.kind {
-            push(ty, Role::RESPONSE, &mut stack);
-        }
-        if let Some(StreamKind::Events(EventData::Json(ty))) = operation.success.stream.as_ref().map(|s| &s.kind) {
-            push(ty, Role::RESPONSE, &mut stack);
-        }
-        for name in [&operation.errors_type, &operation.success.headers].into_iter().flatten() {
-            stack.push((name.clone(), Role::RESPONSE));
+        // What the API sends back: the success body and events, the error enum and headers.
+        let mut response = operation.response_types();
+        response.extend(
+            [&operation.errors_type, &operation.success.headers].into_iter().flatten().cloned().map(TypeRef::Named),
+        );
+        for root in operation.type_roots() {
+            let role = if response.contains(&root) { Role::RESPONSE } else { Role::REQUEST };
+            push(&root, role, &mut stack);
         }
     }
     for def in api.types.values().filter(|def| is_payload(def)) {
@@ -66,7 +57,7 @@ pub(super) fn roles(api: &Api) -> BTreeMap<String, Role> {
         }
         *entry = entry.union(role);
         let Some(def) = api.types.get(&name) else { continue };
-        for ty in children(&def.kind) {
+        for ty in def.kind.children() {
             push(ty, role, &mut stack);
         }
     }
@@ -90,33 +81,15 @@ fn is_payload(def: &TypeDef) -> bool {
 }
 
 fn push(ty: &TypeRef, role: Role, stack: &mut Vec<(String, Role)>) {
-    match ty {
-        TypeRef::Named(name) => stack.push((name.clone(), role)),
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => {
-            push(inner, role, stack);
-        }
-        _ => {}
-    }
-}
-
-/// The types a type holds.
-fn children(kind: &TypeKind) -> Vec<&TypeRef> {
-    match kind {
-        TypeKind::Struct(def) => {
-            def.fields.iter().map(|f| &f.ty).chain(def.additional.as_ref().map(|a| &a.ty)).collect()
-        }
-        TypeKind::Enum(_) => Vec::new(),
-        TypeKind::Union(def) => def.variants.iter().map(|v| &v.ty).collect(),
-        TypeKind::Alias(ty) => vec![ty],
-        TypeKind::Params(def) => def.params.iter().map(|p| &p.ty).collect(),
-        TypeKind::Errors(def) => def.variants.iter().filter_map(|v| v.ty.as_ref()).collect(),
-        TypeKind::Headers(def) => def.fields.iter().map(|f| &f.ty).collect(),
+    if let Some(name) = ty.named() {
+        stack.push((name.to_owned(), role));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::TypeKind;
     use crate::{Settings, SpecFile};
 
     fn api(yaml: &str) -> Api {
@@ -189,6 +162,7 @@ components:
     #[test]
     fn webhook_and_callback_payloads_are_read() {
         let def = |origin: &str| TypeDef {
+            features: Vec::new(),
             name: "X".into(),
             docs: Vec::new(),
             origin: origin.into(),

@@ -65,7 +65,25 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
     let servers = servers_module(api);
     let credential_consts = api.credentials.iter().map(|c| format_ident!("{}", c.const_name));
     let credentials_module = credentials_module(api);
-    let methods = api.operations.iter().map(|operation| operation_methods(operation, api));
+    let methods = api.operations.iter().filter(|op| op.features.is_empty()).map(|op| operation_methods(op, api));
+    // The operations of each set of features in an `impl` block of their own, in spec order.
+    let mut gated_sets: Vec<(&[String], Vec<TokenStream>)> = Vec::new();
+    for operation in api.operations.iter().filter(|op| !op.features.is_empty()) {
+        let methods = operation_methods(operation, api);
+        match gated_sets.iter_mut().find(|(features, _)| *features == operation.features.as_slice()) {
+            Some((_, group)) => group.push(methods),
+            None => gated_sets.push((&operation.features, vec![methods])),
+        }
+    }
+    let gated_impls = gated_sets.into_iter().map(|(features, methods)| {
+        let cfg = super::cfg_any(features);
+        quote! {
+            #cfg
+            impl Client {
+                #(#methods)*
+            }
+        }
+    });
     let uses_types = api.operations.iter().any(|op| {
         op.params_type.is_some()
             || op.errors_type.is_some()
@@ -75,7 +93,9 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
             || matches!(&op.success.kind, ResponseKind::Json(ty) | ResponseKind::Events(EventData::Json(ty)) if mentions_named(ty))
             || op.success.stream.as_ref().is_some_and(|s| matches!(&s.kind, StreamKind::Events(EventData::Json(ty)) if mentions_named(ty)))
     });
-    let types_import = uses_types.then(|| quote! { use crate::types; });
+    // With features off, some imports go unused.
+    let allow_unused = (!api.features.is_empty()).then(|| quote! { #[allow(unused_imports)] });
+    let types_import = uses_types.then(|| quote! { #allow_unused use crate::types; });
     let has_operations = !api.operations.is_empty();
     let mut runtime_imports = Vec::new();
     if api.operations.iter().any(|op| op.with_response_name().is_some()) {
@@ -115,6 +135,7 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
 
         use std::time::Duration;
 
+        #allow_unused
         use client_runtime::{#(#runtime_imports),*};
 
         #types_import
@@ -172,6 +193,8 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
 
             #(#methods)*
         }
+
+        #(#gated_impls)*
 
         impl FromClientCore for Client {
             fn from_client_core(core: ClientCore) -> Self {

@@ -23,6 +23,46 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
+/// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", feature = "b"))]`: compiled under any of
+/// the features; nothing for none.
+pub(crate) fn cfg_any(features: &[String]) -> Option<TokenStream> {
+    match features {
+        [] => None,
+        [one] => Some(quote! { #[cfg(feature = #one)] }),
+        many => Some(quote! { #[cfg(any(#(feature = #many),*))] }),
+    }
+}
+
+/// The items of `tokens`, each under `cfg_any(features)`.
+pub(crate) fn gated(tokens: TokenStream, features: &[String]) -> TokenStream {
+    let Some(cfg) = cfg_any(features) else { return tokens };
+    let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) else {
+        // Generated items always parse; should one not, it stays ungated, which compiles.
+        return tokens;
+    };
+    let items = file.items.into_iter().map(|mut item| {
+        let attrs = match &mut item {
+            syn::Item::Struct(item) => Some(&mut item.attrs),
+            syn::Item::Enum(item) => Some(&mut item.attrs),
+            syn::Item::Type(item) => Some(&mut item.attrs),
+            syn::Item::Impl(item) => Some(&mut item.attrs),
+            syn::Item::Const(item) => Some(&mut item.attrs),
+            syn::Item::Fn(item) => Some(&mut item.attrs),
+            _ => None,
+        };
+        match attrs {
+            // After the docs, so the item reads docs first, as hand-written code does.
+            Some(attrs) => {
+                let at = attrs.iter().take_while(|a| a.path().is_ident("doc")).count();
+                attrs.insert(at, syn::parse_quote! { #cfg });
+                quote! { #item }
+            }
+            None => quote! { #cfg #item },
+        }
+    });
+    quote! { #(#items)* }
+}
+
 /// `#[doc = "..."]` lines for paragraphs, one attribute per line so they print as `///`.
 pub(crate) fn doc_attrs(paragraphs: &[String]) -> TokenStream {
     let mut lines: Vec<String> = Vec::new();
@@ -152,6 +192,26 @@ pub(crate) fn lib_module(api: &Api) -> TokenStream {
 /// Every generated crate can turn on the runtime's request spans.
 const TRACING_FEATURE: &str = "\n[features]\n# One `tracing` span per request attempt: method, path template, status and attempt number.\ntracing = [\"client-runtime/tracing\"]\n";
 
+/// The `[features]` table: `tracing`, and one feature per tag (all on by default) when the API
+/// has them.
+fn features_table(api: &Api) -> String {
+    let mut out = TRACING_FEATURE.to_owned();
+    if api.features.is_empty() {
+        return out;
+    }
+    let quoted = |s: &str| toml::Value::String(s.to_owned()).to_string();
+    // Feature names are kebab-case words: valid bare TOML keys, quoted as list items.
+    let names: Vec<String> = api.features.iter().map(|f| quoted(&f.name)).collect();
+    out.push_str("# Every tag's operations. Turn off default features and pick tags to compile less.\n");
+    out.push_str("default = [\"full\"]\n");
+    out.push_str(&format!("full = [{}]\n", names.join(", ")));
+    for feature in &api.features {
+        out.push_str(&format!("# {}.\n", feature.summary()));
+        out.push_str(&format!("{} = []\n", feature.name));
+    }
+    out
+}
+
 /// The generated crate's `Cargo.toml`.
 pub(crate) fn cargo_toml(api: &Api, settings: &Settings, dependencies: &Dependencies, header: &str) -> String {
     let quoted = |s: &str| toml::Value::String(s.to_owned()).to_string();
@@ -166,7 +226,7 @@ pub(crate) fn cargo_toml(api: &Api, settings: &Settings, dependencies: &Dependen
         Dependencies::Workspace => {
             out.push_str("edition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\npublish.workspace = true\n");
             out.push_str("\n[dependencies]\nclient-runtime.workspace = true\nserde.workspace = true\nserde_json.workspace = true\n");
-            out.push_str(TRACING_FEATURE);
+            out.push_str(&features_table(api));
             out.push_str("\n[lints]\nworkspace = true\n");
         }
         Dependencies::Standalone { runtime } | Dependencies::Member { runtime } => {
@@ -179,7 +239,7 @@ pub(crate) fn cargo_toml(api: &Api, settings: &Settings, dependencies: &Dependen
             out.push_str(&format!(
                 "\n[dependencies]\nclient-runtime = {{ {runtime} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
             ));
-            out.push_str(TRACING_FEATURE);
+            out.push_str(&features_table(api));
             out.push_str("\n[lints.rust]\nmissing_docs = \"warn\"\nunsafe_code = \"forbid\"\n");
             if matches!(dependencies, Dependencies::Standalone { .. }) {
                 // Not part of any enclosing workspace, so it builds wherever it is written.

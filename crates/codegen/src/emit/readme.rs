@@ -52,6 +52,9 @@ pub(crate) fn readme(api: &Api, settings: &Settings, header: &str, example_code:
     if api.uses_nullable() {
         out.push_str(&nullable_section(api, &settings.package.name));
     }
+    if !api.features.is_empty() {
+        out.push_str(&features_section(api, &settings.package.name));
+    }
     out.push_str("## Operations\n\n| Method | Endpoint | Summary |\n|---|---|---|\n");
     for operation in &api.operations {
         let summary =
@@ -116,6 +119,25 @@ pub(crate) fn readme(api: &Api, settings: &Settings, header: &str, example_code:
          `expose_secret()` is the only way to read them.\n\n",
     );
     out.push_str("Regenerate this crate with `cargo xtask codegen` from the workspace root; do not edit it by hand.\n");
+    out
+}
+
+/// The Cargo features, one per tag, and how to compile only some.
+fn features_section(api: &Api, crate_name: &str) -> String {
+    let example = api.features.iter().take(2).map(|f| format!("\"{}\"", f.name)).collect::<Vec<_>>().join(", ");
+    let version = "0.1";
+    let mut out = format!(
+        "## Features\n\nEach {} is a Cargo feature that compiles its operations and the types only they \
+         reach; types that several share, and operations without one, are always compiled. All are on \
+         by default (`full`). To compile less, turn them off and pick the ones you call:\n\n\
+         ```toml\n{crate_name} = {{ version = \"{version}\", default-features = false, features = [{example}] }}\n```\n\n\
+         | Feature | Operations |\n|---|---|\n",
+        if api.features.iter().any(|f| f.from_path) { "group of paths (the spec has no tags)" } else { "tag" }
+    );
+    for feature in &api.features {
+        out.push_str(&format!("| `{}` | {} |\n", feature.name, feature.summary().replace('|', "\\|")));
+    }
+    out.push('\n');
     out
 }
 

@@ -13,7 +13,7 @@ use crate::naming;
 /// The whole `types.rs` file.
 pub(crate) fn types_module(api: &Api) -> TokenStream {
     let title = format!(" Request, response and error types of the {} API.", api.display_name);
-    let items = api.types.values().map(|def| type_def(api, def));
+    let items = api.types.values().map(|def| super::gated(type_def(api, def), &def.features));
     let serde_import = api
         .types
         .values()

@@ -9,6 +9,7 @@
 
 mod auth;
 mod bodies;
+mod features;
 mod operations;
 mod parameters;
 mod passes;
@@ -66,7 +67,7 @@ pub(crate) fn lower(document: &OpenAPI, settings: &Settings, diagnostics: &mut D
     lowerer.fill_missing_docs(&operations);
     let (default_base_url, servers) = lowerer.servers();
     let display_name = settings.client.display_name.clone().unwrap_or_else(|| display_name(&document.info.title));
-    Api {
+    let mut api = Api {
         title: document.info.title.clone(),
         display_name,
         api_version: document.info.version.clone(),
@@ -78,9 +79,14 @@ pub(crate) fn lower(document: &OpenAPI, settings: &Settings, diagnostics: &mut D
             .any(|op| op.auth.iter().any(|u| u.credential == crate::ir::CredentialRef::ApiKey)),
         credentials,
         schema_count: std::mem::take(&mut lowerer.schema_count),
+        features: Vec::new(),
         operations,
         types: lowerer.types,
-    }
+    };
+    let tag_docs: Vec<(String, Option<String>)> =
+        document.tags.iter().map(|tag| (tag.name.clone(), tag.description.clone())).collect();
+    features::assign_features(&mut api, &tag_docs, settings.client.features_per_tag);
+    api
 }
 
 impl Lowerer<'_> {
@@ -116,7 +122,8 @@ impl Lowerer<'_> {
         if docs.len() == 1 && naming::title_is_redundant(&docs[0], &name) {
             docs.clear();
         }
-        self.types.insert(name.clone(), TypeDef { name: name.clone(), docs, origin: origin.to_owned(), kind });
+        let def = TypeDef { name: name.clone(), docs, origin: origin.to_owned(), kind, features: Vec::new() };
+        self.types.insert(name.clone(), def);
         TypeRef::Named(name)
     }
 

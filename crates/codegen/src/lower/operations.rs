@@ -261,6 +261,8 @@ impl Lowerer<'_> {
             errors_type,
             auth,
             derived_names: DerivedNames::default(),
+            tags: operation.tags.clone(),
+            features: Vec::new(),
         }
     }
 

@@ -1,0 +1,192 @@
+//! Cargo features per tag: a user who calls the operations of one tag compiles those, the
+//! operations without a tag, and only the types they reach.
+//!
+//! Every operation with tags is compiled under any of its tags' features. Every type is
+//! compiled under the union of the features of the operations that reach it, and always when an
+//! untagged operation, a webhook or callback payload, or an always-compiled type reaches it, or
+//! when nothing does. A type's features thereby include those of every type that holds it, so
+//! each combination of features compiles.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::{Api, Feature};
+use crate::naming;
+
+/// How many operations an API without tags needs before its path groups become features.
+const PATH_GROUPS_FROM: usize = 20;
+
+/// Features every generated crate has, which a tag's feature must not take.
+const RESERVED_FEATURES: &[&str] = &["default", "full", "tracing"];
+
+/// When a type is compiled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Gate {
+    /// Whatever the features.
+    Always,
+    /// Under any of these features.
+    Any(BTreeSet<String>),
+}
+
+impl Gate {
+    /// Whether `self` already covers `other`.
+    fn covers(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Always, _) => true,
+            (Self::Any(_), Self::Always) => false,
+            (Self::Any(mine), Self::Any(theirs)) => theirs.is_subset(mine),
+        }
+    }
+
+    fn merge(&mut self, other: &Self) {
+        match (&mut *self, other) {
+            (Self::Always, _) => {}
+            (_, Self::Always) => *self = Self::Always,
+            (Self::Any(mine), Self::Any(theirs)) => mine.extend(theirs.iter().cloned()),
+        }
+    }
+}
+
+/// Gives `api` one feature per tag its operations use, and gates operations and types by them,
+/// when `enabled` says so (`None`: when the operations use at least two tags).
+pub(super) fn assign_features(api: &mut Api, tag_docs: &[(String, Option<String>)], enabled: Option<bool>) {
+    // The groups: the operations' tags; when no operation has one, the first segment of each
+    // path after a version (`/v1/charges/{id}` is in `charges`), as APIs such as Stripe's
+    // sort their operations.
+    let by_path = api.operations.iter().all(|op| op.tags.is_empty());
+    if by_path {
+        for operation in &mut api.operations {
+            operation.tags = path_group(&operation.path).into_iter().collect();
+        }
+    }
+    // Groups in the order the spec lists its tags, then in the order operations use them.
+    let mut tags: Vec<String> =
+        if by_path { Vec::new() } else { tag_docs.iter().map(|(tag, _)| tag.clone()).collect() };
+    tags.dedup();
+    tags.retain(|tag| api.operations.iter().any(|op| op.tags.contains(tag)));
+    for operation in &api.operations {
+        for tag in &operation.tags {
+            if !tags.contains(tag) {
+                tags.push(tag.clone());
+            }
+        }
+    }
+    // By default, tags become features when there are two or more; path groups only in an API
+    // large enough for compile time to matter.
+    let worth_it = tags.len() >= 2 && (!by_path || api.operations.len() >= PATH_GROUPS_FROM);
+    if !enabled.unwrap_or(worth_it) || tags.is_empty() {
+        if by_path {
+            for operation in &mut api.operations {
+                operation.tags.clear();
+            }
+        }
+        return;
+    }
+    let mut taken: BTreeSet<String> = RESERVED_FEATURES.iter().map(|s| (*s).to_owned()).collect();
+    let names: BTreeMap<String, String> = tags
+        .iter()
+        .map(|tag| {
+            let mut name = heck::ToKebabCase::to_kebab_case(tag.as_str());
+            if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+                name = format!("tag-{name}");
+            }
+            if RESERVED_FEATURES.contains(&name.as_str()) {
+                name = format!("{name}-tag");
+            }
+            (tag.clone(), naming::unique(name, &mut taken))
+        })
+        .collect();
+    for operation in &mut api.operations {
+        let mut features: Vec<String> = operation.tags.iter().filter_map(|tag| names.get(tag).cloned()).collect();
+        features.sort();
+        features.dedup();
+        operation.features = features;
+    }
+    api.features = tags
+        .iter()
+        .map(|tag| Feature {
+            name: names[tag].clone(),
+            tag: tag.clone(),
+            docs: tag_docs.iter().find(|(name, _)| name == tag).and_then(|(_, docs)| docs.clone()),
+            operations: api.operations.iter().filter(|op| op.tags.contains(tag)).count(),
+            from_path: by_path,
+        })
+        .collect();
+
+    // Propagate gates from the operations to the types they reach, and through the types.
+    let mut gates: BTreeMap<String, Gate> = BTreeMap::new();
+    let mut stack: Vec<(String, Gate)> = Vec::new();
+    for operation in &api.operations {
+        let gate = if operation.features.is_empty() {
+            Gate::Always
+        } else {
+            Gate::Any(operation.features.iter().cloned().collect())
+        };
+        for root in operation.type_roots() {
+            if let Some(name) = root.named() {
+                stack.push((name.to_owned(), gate.clone()));
+            }
+        }
+    }
+    let propagate = |stack: &mut Vec<(String, Gate)>, gates: &mut BTreeMap<String, Gate>| {
+        while let Some((name, gate)) = stack.pop() {
+            let current = gates.entry(name.clone()).or_insert_with(|| Gate::Any(BTreeSet::new()));
+            if current.covers(&gate) && !matches!(current, Gate::Any(set) if set.is_empty()) {
+                continue;
+            }
+            current.merge(&gate);
+            let current = current.clone();
+            let Some(def) = api.types.get(&name) else { continue };
+            for child in def.kind.children() {
+                if let Some(child) = child.named() {
+                    stack.push((child.to_owned(), current.clone()));
+                }
+            }
+        }
+    };
+    propagate(&mut stack, &mut gates);
+    // Types no operation reaches (webhook and callback payloads, unused components) are always
+    // compiled, and so is everything they hold.
+    let unreached: Vec<(String, Gate)> =
+        api.types.keys().filter(|name| !gates.contains_key(*name)).map(|name| (name.clone(), Gate::Always)).collect();
+    stack.extend(unreached);
+    propagate(&mut stack, &mut gates);
+
+    let all: BTreeSet<String> = api.features.iter().map(|f| f.name.clone()).collect();
+    for (name, def) in &mut api.types {
+        def.features = match gates.get(name) {
+            Some(Gate::Any(set)) if !set.is_empty() && *set != all => set.iter().cloned().collect(),
+            _ => Vec::new(),
+        };
+    }
+    // An operation whose every tag is on is compiled with everything; one that names a type
+    // must find it: the gates above guarantee it.
+    debug_assert!(api.operations.iter().all(|op| op.type_roots().iter().all(|root| {
+        root.named()
+            .and_then(|name| api.types.get(name))
+            .is_none_or(|def| def.features.is_empty() || op.features.iter().all(|f| def.features.contains(f)))
+    })));
+}
+
+/// The group of a path: its first segment that is neither a version (`v1`, `v2beta`), `api`,
+/// nor a placeholder.
+fn path_group(path: &str) -> Option<String> {
+    path.split('/')
+        .find(|segment| {
+            let version = segment.strip_prefix('v').is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
+            !segment.is_empty() && !version && *segment != "api" && !segment.starts_with('{')
+        })
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_group;
+
+    #[test]
+    fn path_groups_skip_versions_and_placeholders() {
+        assert_eq!(path_group("/v1/charges/{charge}/refunds").as_deref(), Some("charges"));
+        assert_eq!(path_group("/api/v2beta/projects").as_deref(), Some("projects"));
+        assert_eq!(path_group("/{org}/repos").as_deref(), Some("repos"));
+        assert_eq!(path_group("/").as_deref(), None);
+    }
+}
