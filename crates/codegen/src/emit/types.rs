@@ -20,8 +20,11 @@ pub(crate) fn types_module(api: &Api) -> TokenStream {
         .any(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_)))
         .then(|| quote! { use serde::{Deserialize, Serialize}; });
     let nullable_import = api.uses_nullable().then(|| quote! { use client_runtime::Nullable; });
+    // With some features off, the types that use an import may all be left out.
+    let allow_unused = (!api.features.is_empty()).then(|| quote! { #![allow(unused_imports)] });
     quote! {
         #![doc = #title]
+        #allow_unused
         #nullable_import
         #serde_import
         #(#items)*
