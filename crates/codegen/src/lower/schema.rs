@@ -674,7 +674,10 @@ impl Lowerer<'_> {
             return lowered;
         }
         let typ = any.typ.as_deref();
-        let ty = if typ == Some("object") || !any.properties.is_empty() {
+        // `required` beside `allOf`, with no `type`: the merged object, with those properties
+        // required (how specs say "this schema, and these fields are always there").
+        let presence_over_all_of = typ.is_none() && !any.required.is_empty() && !any.all_of.is_empty();
+        let ty = if typ == Some("object") || !any.properties.is_empty() || presence_over_all_of {
             if any.all_of.is_empty() {
                 self.lower_object(
                     &any.properties,
@@ -686,7 +689,7 @@ impl Lowerer<'_> {
                     at,
                 )
             } else {
-                // `properties` beside `allOf`: one struct with all of them.
+                // `properties` (or `required`) beside `allOf`: one struct with all of them.
                 let mut merged = MergedObject::for_schema_at(at);
                 merged.add(&any.properties, &any.required);
                 self.merge_all_of(&any.all_of, at, &mut merged, "`allOf` beside `properties`");
@@ -713,6 +716,10 @@ impl Lowerer<'_> {
         } else if typ.is_none() && any.enumeration.is_empty() && any.all_of.is_empty() {
             // No constraints at all: any JSON value.
             TypeRef::Json
+        } else if typ.is_none() && any.enumeration.is_empty() && !any.all_of.is_empty() {
+            // `allOf` beside keywords that only narrow its values (`format: uri` beside a `$ref`
+            // to a string): the type is the `allOf`'s.
+            return self.lower_all_of(&any.all_of, data, hint, at);
         } else {
             self.fall_back(at, "this schema's keywords do not describe one Rust type")
         };
