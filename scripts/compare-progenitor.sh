@@ -12,7 +12,10 @@
 # the spec (a refusal is reported with its first error line), then --rounds timed runs of each,
 # which goes first alternating every round, each into a fresh folder. The figures are medians of
 # wall-clock time (process start to exit, files written) and of peak resident set (GNU time's
-# %M, when /usr/bin/time exists; the largest process of the run's tree). Ratio = progenitor / ours.
+# %M, when /usr/bin/time exists; the largest process of the run's tree), and of CPU time (user +
+# system, the process and its children, such as the rustfmt progenitor runs; in 10 ms steps, so
+# only meaningful for the larger specs). Ratio = progenitor / ours, by wall-clock time; CPU_RATIO
+# the same by CPU time (less disturbed by other work on the machine).
 #
 # --build also compiles both generated crates of every spec both accept, each in a fresh target
 # folder under target/compare-progenitor: `cargo build --release` cold (dependencies included,
@@ -59,7 +62,7 @@ have_time=false
 [[ -x /usr/bin/time ]] && have_time=true
 
 # run OUT CMD...: runs CMD (a program, not a shell function) after removing OUT; sets ms (wall
-# clock), kib (peak RSS) and rc.
+# clock), kib (peak RSS), cpu (user + system ms, 10 ms steps, of the process tree) and rc.
 run() {
     local out=$1
     shift
@@ -67,14 +70,18 @@ run() {
     local start end
     start=$EPOCHREALTIME
     if $have_time; then
-        /usr/bin/time -f %M -o "$rss_file" "$@" >"$log" 2>&1 && rc=0 || rc=$?
+        /usr/bin/time -f '%M %U %S' -o "$rss_file" "$@" >"$log" 2>&1 && rc=0 || rc=$?
     else
         "$@" >"$log" 2>&1 && rc=0 || rc=$?
     fi
     end=$EPOCHREALTIME
     ms=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", (b - a) * 1000 }')
     kib=-
-    if $have_time && [[ -s $rss_file ]]; then kib=$(tail -n 1 "$rss_file"); fi
+    cpu=-
+    if $have_time && [[ -s $rss_file ]]; then
+        read -r kib user sys < <(tail -n 1 "$rss_file")
+        cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.0f", (u + s) * 1000 }')
+    fi
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -85,7 +92,7 @@ ours_run() { run "$3" "$ours" generate --spec "$1" --name "$2" --out "$3"; }
 theirs_run() { run "$3" "$progenitor" progenitor -i "$1" -n "$2" -o "$3" -v 0.1.0; }
 
 printf '%s\n' "progenitor $version against xtask generate ($(git rev-parse --short HEAD)), $rounds rounds, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
-printf '%-45s %9s %10s %10s %7s %10s %10s  %s\n' SPEC SIZE OURS PROGENITOR RATIO OURS_RSS PROG_RSS NOTE
+printf '%-45s %9s %10s %10s %7s %10s %10s %9s %9s %9s  %s\n' SPEC SIZE OURS PROGENITOR RATIO OURS_RSS PROG_RSS OURS_CPU PROG_CPU CPU_RATIO NOTE
 accepted=()
 min_ratio=
 for spec in "${specs[@]}"; do
@@ -103,20 +110,20 @@ for spec in "${specs[@]}"; do
         note=""
         ((ours_ok != 0)) && note+="ours refused: $ours_err "
         ((theirs_ok != 0)) && note+="progenitor refused: $theirs_err"
-        printf '%-45s %9s %10s %10s %7s %10s %10s  %s\n' "$spec" "$size" - - - - - "$note"
+        printf '%-45s %9s %10s %10s %7s %10s %10s %9s %9s %9s  %s\n' "$spec" "$size" - - - - - - - - "$note"
         continue
     fi
-    ours_ms=(); theirs_ms=(); ours_kib=(); theirs_kib=()
+    ours_ms=(); theirs_ms=(); ours_kib=(); theirs_kib=(); ours_cpu=(); theirs_cpu=()
     for ((round = 0; round < rounds; round++)); do
         for turn in 0 1; do
             if (((round + turn) % 2 == 0)); then
                 ours_run "$spec" "$name" "$out_ours"
                 ((rc == 0)) || { echo "ours failed on $spec in round $round" >&2; exit 1; }
-                ours_ms+=("$ms"); ours_kib+=("$kib")
+                ours_ms+=("$ms"); ours_kib+=("$kib"); ours_cpu+=("$cpu")
             else
                 theirs_run "$spec" "$name" "$out_theirs"
                 ((rc == 0)) || { echo "progenitor failed on $spec in round $round" >&2; exit 1; }
-                theirs_ms+=("$ms"); theirs_kib+=("$kib")
+                theirs_ms+=("$ms"); theirs_kib+=("$kib"); theirs_cpu+=("$cpu")
             fi
         done
     done
@@ -126,7 +133,14 @@ for spec in "${specs[@]}"; do
     mem() { if [[ $1 == - ]]; then echo -; else awk -v k="$1" 'BEGIN { printf "%.0f MiB", k / 1024 }'; fi; }
     orss=$(mem "$(printf '%s\n' "${ours_kib[@]}" | median)")
     trss=$(mem "$(printf '%s\n' "${theirs_kib[@]}" | median)")
-    printf '%-45s %9s %8s ms %8s ms %6sx %10s %10s\n' "$spec" "$size" "$o" "$t" "$ratio" "$orss" "$trss"
+    oc=-; tc=-; cpu_ratio=-
+    if $have_time; then
+        oc=$(printf '%s\n' "${ours_cpu[@]}" | median)
+        tc=$(printf '%s\n' "${theirs_cpu[@]}" | median)
+        cpu_ratio=$(awk -v o="$oc" -v t="$tc" 'BEGIN { if (o >= 50) printf "%.1fx", t / o; else print "-" }')
+        oc="$oc ms"; tc="$tc ms"
+    fi
+    printf '%-45s %9s %8s ms %8s ms %6sx %10s %10s %9s %9s %9s\n' "$spec" "$size" "$o" "$t" "$ratio" "$orss" "$trss" "$oc" "$tc" "$cpu_ratio"
     accepted+=("$spec")
     if [[ -z $min_ratio ]] || awk -v r="$ratio" -v m="$min_ratio" 'BEGIN { exit !(r < m) }'; then min_ratio=$ratio; fi
 done

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use codegen::phases;
 use workspace_benches::specs::{self, SPECS};
-use workspace_benches::timing::{median, proc_status_kib, show, time};
+use workspace_benches::timing::{Took, median, proc_status_kib, show, time};
 
 /// The target ratio of end-to-end time to the floors' sum, on Stripe.
 const TARGET_RATIO: f64 = 1.3;
@@ -56,52 +56,59 @@ fn main() {
     let chosen: Vec<_> =
         SPECS.iter().filter(|s| names.is_empty() || names.iter().any(|n| s.name.contains(n.as_str()))).collect();
 
-    println!("End-to-end generation against its floors (medians of interleaved rounds)\n");
-    println!(
-        "{:<11} {:>6} {:>10} {:>10} {:>11} {:>11} {:>10} {:>7} {:>9} {:>9}",
-        "spec", "rounds", "parse", "parse*", "format", "format||", "e2e", "ratio", "ratio||", "peak RSS"
-    );
-    let mut stripe = None;
+    let mut rows = Vec::new();
     for spec in chosen {
-        let loaded = spec.load();
-        let row = measure(&loaded, rounds, budget);
+        eprintln!("measuring {}", spec.name);
+        let row = measure(&spec.load(), rounds, budget);
         let peak = peak_rss_kib(spec.name);
+        rows.push((spec.name, row, peak));
+    }
+    for (title, clock) in [("wall-clock time", Clock::Wall), ("CPU time of the measuring thread", Clock::Cpu)] {
+        println!("End-to-end generation against its floors: {title}, medians of interleaved rounds\n");
         println!(
-            "{:<11} {:>6} {:>10} {:>10} {:>11} {:>11} {:>10} {:>6.2}x {:>8.2}x {:>9}",
-            spec.name,
-            row.rounds,
-            show(row.parse),
-            show(row.parse_plain),
-            show(row.format),
-            show(row.format_parallel),
-            show(row.end_to_end),
-            row.ratio(),
-            row.ratio_parallel(),
-            peak.map_or_else(|| "n/a".to_owned(), |kib| format!("{:.0} MiB", mib(kib))),
+            "{:<11} {:>6} {:>10} {:>10} {:>11} {:>11} {:>10} {:>7} {:>8} {:>9}",
+            "spec", "rounds", "parse", "parse*", "format", "format||", "e2e", "ratio", "ratio||", "peak RSS"
         );
-        print_phases(&row);
-        if spec.name == "stripe" {
-            stripe = Some((row, peak));
+        for (name, row, peak) in &rows {
+            let figures = row.figures(clock);
+            println!(
+                "{:<11} {:>6} {:>10} {:>10} {:>11} {:>11} {:>10} {:>6.2}x {:>7.2}x {:>9}",
+                name,
+                row.rounds,
+                show(figures.parse),
+                show(figures.parse_plain),
+                show(figures.format),
+                show(figures.format_parallel),
+                show(figures.end_to_end),
+                figures.ratio(),
+                figures.ratio_parallel(),
+                peak.map_or_else(|| "n/a".to_owned(), |kib| format!("{:.0} MiB", mib(kib))),
+            );
+            print_phases(figures);
         }
+        println!();
     }
     println!(
-        "\nparse: the generator's reader (phases::parse); parse*: serde_yaml/serde_json to a serde_json::Value, for reference.\n\
+        "parse: the generator's reader (phases::parse); parse*: serde_yaml/serde_json to a serde_json::Value, for reference.\n\
          format: syn::parse_file + prettyplease::unparse over the generated .rs files, one after the other;\n\
          format||: the slowest file alone (the floor if the files were formatted in parallel).\n\
          ratio: e2e / (parse + format); ratio||: e2e / (parse + format||). peak RSS: VmHWM of a child that generates once.\n\
-         Under each spec: the phases of the same rounds (phases::*), and their sum."
+         Under each spec: the phases (phases::*) timed one by one in the same rounds, and their sum."
     );
-    if let Some((row, peak)) = stripe {
+    if let Some((_, row, peak)) = rows.iter().find(|(name, _, _)| *name == "stripe") {
         let met = |ok: bool| if ok { "met" } else { "NOT met" };
-        println!(
-            "\nStripe: end-to-end {} = {:.2}x the floors ({} + {}); target <= {TARGET_RATIO}x: {}",
-            show(row.end_to_end),
-            row.ratio(),
-            show(row.parse),
-            show(row.format),
-            met(row.ratio() <= TARGET_RATIO)
-        );
-        if let Some(kib) = peak {
+        for (title, clock) in [("wall-clock", Clock::Wall), ("CPU time", Clock::Cpu)] {
+            let figures = row.figures(clock);
+            println!(
+                "\nStripe, {title}: end-to-end {} = {:.2}x the floors ({} + {}); target <= {TARGET_RATIO}x: {}",
+                show(figures.end_to_end),
+                figures.ratio(),
+                show(figures.parse),
+                show(figures.format),
+                met(figures.ratio() <= TARGET_RATIO)
+            );
+        }
+        if let Some(kib) = *peak {
             #[allow(clippy::cast_precision_loss)] // KiB counts of a process fit a float exactly
             let mb = kib as f64 * 1024.0 / 1e6;
             println!(
@@ -113,25 +120,59 @@ fn main() {
     }
 }
 
-/// The medians of one spec's rounds.
+#[derive(Debug, Clone, Copy)]
+enum Clock {
+    Wall,
+    Cpu,
+}
+
+/// The medians of one spec's rounds, by both clocks.
 struct Row {
     rounds: usize,
+    wall: Figures,
+    cpu: Figures,
+}
+
+impl Row {
+    fn figures(&self, clock: Clock) -> &Figures {
+        match clock {
+            Clock::Wall => &self.wall,
+            Clock::Cpu => &self.cpu,
+        }
+    }
+}
+
+/// The medians by one clock.
+struct Figures {
     parse: Duration,
     parse_plain: Duration,
     format: Duration,
     format_parallel: Duration,
     end_to_end: Duration,
-    /// `(name, median)` of each phase, in order.
-    phases: Vec<(&'static str, Duration)>,
+    /// The median of each phase, in the order of [`PHASES`].
+    phases: [Duration; 6],
 }
 
-impl Row {
+impl Figures {
     fn ratio(&self) -> f64 {
         self.end_to_end.as_secs_f64() / (self.parse + self.format).as_secs_f64()
     }
 
     fn ratio_parallel(&self) -> f64 {
         self.end_to_end.as_secs_f64() / (self.parse + self.format_parallel).as_secs_f64()
+    }
+
+    /// The medians of rounds, each round's samples in the order of [`Figures::of_round`].
+    fn medians(samples: &[Vec<Duration>; 11]) -> Self {
+        let m = |at: usize| median(&samples[at]);
+        Self {
+            parse: m(0),
+            parse_plain: m(1),
+            format: m(2),
+            format_parallel: m(3),
+            end_to_end: m(4),
+            phases: [m(5), m(6), m(7), m(8), m(9), m(10)],
+        }
     }
 }
 
@@ -140,8 +181,8 @@ const PHASES: [&str; 6] = ["parse", "normalize", "deserialize", "lower", "emit",
 /// At least 3 rounds and at most 30, until `budget` is spent; or exactly `rounds`.
 fn measure(spec: &specs::Loaded, rounds: Option<usize>, budget: Duration) -> Row {
     let files = specs::rust_files(&spec.generate());
-    let mut samples: [Vec<Duration>; 5] = Default::default();
-    let mut phase_samples: [Vec<Duration>; 6] = Default::default();
+    let mut wall: [Vec<Duration>; 11] = Default::default();
+    let mut cpu: [Vec<Duration>; 11] = Default::default();
     let started = Instant::now();
     let mut done = 0;
     loop {
@@ -152,65 +193,55 @@ fn measure(spec: &specs::Loaded, rounds: Option<usize>, budget: Duration) -> Row
         if enough {
             break;
         }
-        samples[0].push(time(|| phases::parse(spec.file(), &spec.settings).expect("parses")));
-        samples[1].push(time(|| specs::plain_value_tree(&spec.contents)));
-        let per_file: Vec<Duration> = files.iter().map(|(_, text)| time(|| specs::parse_and_print(text))).collect();
-        samples[2].push(per_file.iter().sum());
-        samples[3].push(per_file.iter().copied().max().unwrap_or_default());
-        samples[4].push(time(|| spec.generate()));
-        for (at, took) in phase_times(spec).into_iter().enumerate() {
-            phase_samples[at].push(took);
+        let per_file: Vec<Took> = files.iter().map(|(_, text)| time(|| specs::parse_and_print(text))).collect();
+        let mut round = vec![
+            time(|| phases::parse(spec.file(), &spec.settings).expect("parses")),
+            time(|| specs::plain_value_tree(&spec.contents)),
+            Took { wall: per_file.iter().map(|t| t.wall).sum(), cpu: per_file.iter().map(|t| t.cpu).sum() },
+            Took {
+                wall: per_file.iter().map(|t| t.wall).max().unwrap_or_default(),
+                cpu: per_file.iter().map(|t| t.cpu).max().unwrap_or_default(),
+            },
+            time(|| spec.generate()),
+        ];
+        round.extend(phase_times(spec));
+        for (at, took) in round.into_iter().enumerate() {
+            wall[at].push(took.wall);
+            cpu[at].push(took.cpu);
         }
         done += 1;
     }
-    Row {
-        rounds: done,
-        parse: median(&samples[0]),
-        parse_plain: median(&samples[1]),
-        format: median(&samples[2]),
-        format_parallel: median(&samples[3]),
-        end_to_end: median(&samples[4]),
-        phases: PHASES.iter().zip(&phase_samples).map(|(name, samples)| (*name, median(samples))).collect(),
-    }
+    Row { rounds: done, wall: Figures::medians(&wall), cpu: Figures::medians(&cpu) }
 }
 
 /// One run of the pipeline phase by phase, each phase timed alone (dropping a phase's input
 /// counts in the phase that consumes it, as in `codegen::generate`).
-fn phase_times(spec: &specs::Loaded) -> [Duration; 6] {
-    let mut start = Instant::now();
-    let mut lap = || {
-        let now = Instant::now();
-        let took = now - start;
-        start = now;
-        took
-    };
-    let parsed = phases::parse(spec.file(), &spec.settings).expect("parses");
-    let parse = lap();
-    let normalized = phases::normalize(parsed).expect("normalizes");
-    let normalize = lap();
-    let loaded = phases::deserialize(normalized).expect("deserializes");
-    let deserialize = lap();
-    let lowered = phases::lower(loaded, &spec.settings).expect("lowers");
-    let lower = lap();
-    let emitted = phases::emit(spec.file(), &lowered.api, &spec.settings, &spec.options);
-    let emit = lap();
-    let files = phases::format(&spec.path, &lowered.api, &spec.settings, emitted).expect("formats");
-    let format = lap();
-    drop(std::hint::black_box(files));
-    [parse, normalize, deserialize, lower, emit, format]
+fn phase_times(spec: &specs::Loaded) -> [Took; 6] {
+    let mut took = [Took::default(); 6];
+    let mut parsed = None;
+    took[0] = time(|| parsed = Some(phases::parse(spec.file(), &spec.settings).expect("parses")));
+    let mut normalized = None;
+    took[1] = time(|| normalized = parsed.take().map(|p| phases::normalize(p).expect("normalizes")));
+    let mut loaded = None;
+    took[2] = time(|| loaded = normalized.take().map(|n| phases::deserialize(n).expect("deserializes")));
+    let mut lowered = None;
+    took[3] = time(|| lowered = loaded.take().map(|l| phases::lower(l, &spec.settings).expect("lowers")));
+    let lowered = lowered.expect("lowered");
+    let mut emitted = None;
+    took[4] = time(|| emitted = Some(phases::emit(spec.file(), &lowered.api, &spec.settings, &spec.options)));
+    let emitted = emitted.expect("emitted");
+    took[5] = time(|| phases::format(&spec.path, &lowered.api, &spec.settings, emitted).expect("formats"));
+    took
 }
 
-fn print_phases(row: &Row) {
-    let total: Duration = row.phases.iter().map(|(_, took)| *took).sum();
-    let parts: Vec<String> = row
-        .phases
+fn print_phases(figures: &Figures) {
+    let total: Duration = figures.phases.iter().sum();
+    let parts: Vec<String> = PHASES
         .iter()
+        .zip(figures.phases)
         .map(|(name, took)| {
-            format!(
-                "{name} {} ({:.0}%)",
-                show(*took),
-                100.0 * took.as_secs_f64() / total.as_secs_f64().max(f64::EPSILON)
-            )
+            let share = 100.0 * took.as_secs_f64() / total.as_secs_f64().max(f64::EPSILON);
+            format!("{name} {} ({share:.0}%)", show(took))
         })
         .collect();
     println!("{:<11} {} = {}", "", parts.join(", "), show(total));
