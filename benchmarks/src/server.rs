@@ -11,26 +11,43 @@ use tokio::net::{TcpListener, TcpStream};
 pub const TOKEN_BODY: &str =
     r#"{"auth_token":"pplx-1234567890abcdef","created_at_epoch_seconds":1735689600,"token_name":"bench"}"#;
 
-/// Starts the server on its own thread (with its own single-threaded runtime) and returns its
-/// address. It runs until the process ends.
+/// Binds a listener on a free local port.
+///
+/// # Panics
+///
+/// When no local port can be bound.
+pub fn bind() -> (std::net::TcpListener, SocketAddr) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a local port");
+    listener.set_nonblocking(true).expect("a non-blocking listener");
+    let address = listener.local_addr().expect("the listener's address");
+    (listener, address)
+}
+
+/// Serves every connection the listener accepts, on the runtime this runs on, forever.
+///
+/// # Panics
+///
+/// When called outside a tokio runtime with I/O enabled.
+pub async fn run(listener: std::net::TcpListener) {
+    let listener = TcpListener::from_std(listener).expect("a tokio listener");
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { continue };
+        let _ = stream.set_nodelay(true);
+        tokio::spawn(serve(stream));
+    }
+}
+
+/// Starts the server on a thread of its own (with its own single-threaded runtime) and returns
+/// its address. It runs until the process ends.
 ///
 /// # Panics
 ///
 /// When no local port can be bound.
 pub fn start() -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a local port");
-    listener.set_nonblocking(true).expect("a non-blocking listener");
-    let address = listener.local_addr().expect("the listener's address");
+    let (listener, address) = bind();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_io().build().expect("the server's runtime");
-        runtime.block_on(async move {
-            let listener = TcpListener::from_std(listener).expect("a tokio listener");
-            loop {
-                let Ok((stream, _)) = listener.accept().await else { continue };
-                let _ = stream.set_nodelay(true);
-                tokio::spawn(serve(stream));
-            }
-        });
+        runtime.block_on(run(listener));
     });
     address
 }
