@@ -164,8 +164,13 @@ if $build && ((${#accepted[@]})); then
             dir=$work/$tool-$name
             target_dir=$work/build-$tool
             rm -rf "$target_dir"
+            # progenitor's crate has no [workspace] table, and target/ is inside this workspace:
+            # without one, cargo would take it for a member of ours.
+            grep -q '^\[workspace\]' "$dir/Cargo.toml" || printf '\n[workspace]\n' >>"$dir/Cargo.toml"
             # Downloads are not build time.
-            cargo fetch --manifest-path "$dir/Cargo.toml" >/dev/null 2>&1
+            if ! cargo fetch --manifest-path "$dir/Cargo.toml" >"$log" 2>&1; then
+                echo "cannot fetch the dependencies of $tool's crate for $spec:" >&2; tail -n 5 "$log" >&2; continue
+            fi
             run "$work/unused" env CARGO_TARGET_DIR="$target_dir" cargo build --release --offline --manifest-path "$dir/Cargo.toml"
             ((rc == 0)) || { echo "$tool's crate for $spec does not build:" >&2; tail -n 20 "$log" >&2; continue; }
             cold=$ms

@@ -162,7 +162,7 @@ impl Figures {
         self.end_to_end.as_secs_f64() / (self.parse + self.format_parallel).as_secs_f64()
     }
 
-    /// The medians of rounds, each round's samples in the order of [`Figures::of_round`].
+    /// The medians of rounds: parse, parse*, format, format||, end to end, then the phases.
     fn medians(samples: &[Vec<Duration>; 11]) -> Self {
         let m = |at: usize| median(&samples[at]);
         Self {
