@@ -101,7 +101,7 @@ impl fmt::Display for Error {
 }
 
 /// Collects diagnostics for one file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Diagnostics {
     file: String,
     items: Vec<Diagnostic>,

@@ -1,5 +1,6 @@
 //! Bytes to an `openapiv3::OpenAPI` document, with the OpenAPI 3.0 / 3.1 dialect difference
-//! handled here and nowhere else.
+//! handled here and nowhere else: `parse`, then `normalize`, then `deserialize` (every
+//! failure names the file and the place in it).
 //!
 //! `openapiv3` models OpenAPI 3.0 only, and it silently drops keywords it does not know. So a
 //! 3.1 document is rewritten into its 3.0 equivalent *before* it is deserialized, on the plain
@@ -35,27 +36,32 @@ pub(crate) enum Dialect {
     V31,
 }
 
-/// Parses and normalizes a spec; every failure names the file and the place in it.
-pub(crate) fn load(bytes: &[u8], diagnostics: &mut Diagnostics) -> Result<OpenAPI, crate::Error> {
-    let mut raw = parse(bytes, diagnostics)?;
-    let dialect = detect_dialect(&raw, diagnostics)?;
+/// The repairs and the 3.1-to-3.0 rewrites, on the value tree (the module docs list them).
+pub(crate) fn normalize(raw: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), crate::Error> {
+    let dialect = detect_dialect(raw, diagnostics)?;
     let version = match dialect {
         Dialect::V30 => "3.0",
         Dialect::V31 => "3.1",
     };
-    repair_form_data_parameters(&mut raw, diagnostics);
-    crate::refs::inline_misplaced_refs(&mut raw, version, diagnostics);
-    repair_schemas(&mut raw, dialect, diagnostics);
-    crate::refs::hoist_deep_schema_refs(&mut raw, diagnostics);
-    normalize_document(&mut raw, dialect);
-    serde_path_to_error::deserialize::<_, OpenAPI>(&raw).map_err(|error| {
+    repair_form_data_parameters(raw, diagnostics);
+    crate::refs::inline_misplaced_refs(raw, version, diagnostics);
+    repair_schemas(raw, dialect, diagnostics);
+    crate::refs::hoist_deep_schema_refs(raw, diagnostics);
+    normalize_document(raw, dialect);
+    Ok(())
+}
+
+/// The normalized value tree as a typed `openapiv3` document.
+pub(crate) fn deserialize(raw: &Value, diagnostics: &mut Diagnostics) -> Result<OpenAPI, crate::Error> {
+    serde_path_to_error::deserialize::<_, OpenAPI>(raw).map_err(|error| {
         let pointer = json_pointer(error.path());
         let message = format!("not a valid OpenAPI document here: {}", error.inner());
         diagnostics.fatal(Location::Pointer(pointer), message)
     })
 }
 
-fn parse(bytes: &[u8], diagnostics: &mut Diagnostics) -> Result<Value, crate::Error> {
+/// The bytes as a value tree: JSON when the text starts with `{`, else YAML.
+pub(crate) fn parse(bytes: &[u8], diagnostics: &mut Diagnostics) -> Result<Value, crate::Error> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(diagnostics.fatal(Location::File, "the file is empty; expected an OpenAPI 3.0 or 3.1 document"));
     }
