@@ -567,16 +567,11 @@ impl Operation {
     /// success response and its events, the error enum and the headers struct.
     pub fn type_roots(&self) -> Vec<TypeRef> {
         let mut roots: Vec<TypeRef> = self.path_params.iter().chain(&self.params).map(|p| p.ty.clone()).collect();
-        roots.extend(self.request_type_names().into_iter().map(TypeRef::Named));
+        roots.extend(self.params_type.iter().cloned().map(TypeRef::Named));
         roots.extend(self.body.as_ref().and_then(|body| body.kind.ty()).cloned());
         roots.extend(self.response_types());
         roots.extend([&self.errors_type, &self.success.headers].into_iter().flatten().cloned().map(TypeRef::Named));
         roots
-    }
-
-    /// The params struct, when there is one.
-    fn request_type_names(&self) -> Vec<String> {
-        self.params_type.iter().cloned().collect()
     }
 
     /// The success body's type, and its events' data type, when JSON.

@@ -1,6 +1,6 @@
 //! Authentication: how each operation presents the API key.
 
-use openapiv3::{ReferenceOr, SecurityScheme};
+use openapiv3::SecurityScheme;
 
 use super::{Lowerer, OperationContext};
 use crate::diagnostics::pointer;
@@ -58,17 +58,11 @@ impl Lowerer<'_> {
 
     /// How the client's key is sent for a security scheme, or why it cannot be.
     pub(super) fn security_scheme(&self, scheme_name: &str) -> Result<AuthScheme, SchemeProblem> {
-        let scheme = self
-            .document
-            .components
-            .as_ref()
-            .and_then(|c| c.security_schemes.get(scheme_name))
-            .and_then(ReferenceOr::as_item)
-            .ok_or_else(|| {
-                SchemeProblem::Undefined(format!(
-                    "security scheme `{scheme_name}` is not defined in `#/components/securitySchemes`"
-                ))
-            })?;
+        let scheme = defined_scheme(self.document, scheme_name).ok_or_else(|| {
+            SchemeProblem::Undefined(format!(
+                "security scheme `{scheme_name}` is not defined in `#/components/securitySchemes`"
+            ))
+        })?;
         match scheme {
             SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name, .. } => {
                 Ok(AuthScheme::Header(name.clone()))
@@ -87,6 +81,11 @@ impl Lowerer<'_> {
             SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => Ok(AuthScheme::Bearer),
         }
     }
+}
+
+/// The security scheme `#/components/securitySchemes/<name>` defines, if it does.
+fn defined_scheme<'a>(document: &'a openapiv3::OpenAPI, name: &str) -> Option<&'a SecurityScheme> {
+    document.components.as_ref()?.security_schemes.get(name)?.as_item()
 }
 
 /// Why a security requirement cannot be used.
@@ -145,17 +144,12 @@ pub(super) fn assign_credentials(
         .into_iter()
         .map(|scheme| {
             let const_name = naming::const_ident(&scheme);
-            let docs = document
-                .components
-                .as_ref()
-                .and_then(|c| c.security_schemes.get(&scheme))
-                .and_then(ReferenceOr::as_item)
-                .and_then(|scheme| match scheme {
-                    SecurityScheme::APIKey { description, .. }
-                    | SecurityScheme::HTTP { description, .. }
-                    | SecurityScheme::OAuth2 { description, .. }
-                    | SecurityScheme::OpenIDConnect { description, .. } => description.clone(),
-                });
+            let docs = defined_scheme(document, &scheme).and_then(|scheme| match scheme {
+                SecurityScheme::APIKey { description, .. }
+                | SecurityScheme::HTTP { description, .. }
+                | SecurityScheme::OAuth2 { description, .. }
+                | SecurityScheme::OpenIDConnect { description, .. } => description.clone(),
+            });
             let required = authenticated
                 .iter()
                 .all(|op| op.auth.iter().any(|u| u.credential == CredentialRef::Named(scheme.clone())));
