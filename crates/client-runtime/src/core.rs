@@ -484,11 +484,7 @@ fn decode_success<T: DeserializeOwned, E>(status: StatusCode, body: &[u8]) -> Re
             decode_error(".".to_owned(), format!("the body is empty, but a value was expected ({error})"))
         });
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|error| decode_error(error.path().to_string(), error.inner().to_string()))?;
-    deserializer.end().map_err(|error| decode_error(".".to_owned(), error.to_string()))?;
-    Ok(value)
+    crate::de::from_json(body).map_err(|(path, message)| decode_error(path, message))
 }
 
 /// A credential as a header value marked sensitive, so reqwest and `Debug` never show it.

@@ -79,6 +79,7 @@
 mod body;
 mod builder;
 mod core;
+mod de;
 mod error;
 mod nullable;
 mod provider;
@@ -113,6 +114,10 @@ pub use reqwest::{Method, StatusCode, Url, header};
 /// Items used by generated code only. Not part of the public API; may change at any time.
 #[doc(hidden)]
 pub mod __private {
+    /// Decoding building blocks of generated types.
+    pub mod de {
+        pub use crate::de::{buffered, string};
+    }
     pub use crate::error::{check_maximum, check_minimum, decode_error_body};
     pub use crate::request::encode_path_segment;
     pub use crate::response::header_value;

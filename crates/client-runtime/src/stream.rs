@@ -173,11 +173,7 @@ impl<E> EventStream<ServerEvent, E> {
 }
 
 fn decode_json<T: DeserializeOwned>(_: Sse, data: String) -> Result<T, (String, String)> {
-    let mut deserializer = serde_json::Deserializer::from_str(&data);
-    let value = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|error| (error.path().to_string(), error.inner().to_string()))?;
-    deserializer.end().map_err(|error| (".".to_owned(), error.to_string()))?;
-    Ok(value)
+    crate::de::from_json(data.as_bytes())
 }
 
 impl<T, E> EventStream<T, E> {

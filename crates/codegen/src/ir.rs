@@ -517,6 +517,70 @@ pub fn is_display(types: &BTreeMap<String, TypeDef>, ty: &TypeRef) -> bool {
     check(types, ty, 0)
 }
 
+/// The kinds of JSON value a type decodes from, as a bit set: what an untagged union's decoder
+/// dispatches on, so that it can hand a value straight to the one variant that can take it
+/// instead of buffering it and trying each variant in turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct JsonKinds(u8);
+
+impl JsonKinds {
+    /// `null`.
+    pub const NULL: Self = Self(1);
+    /// `true` and `false`.
+    pub const BOOL: Self = Self(1 << 1);
+    /// A number without a fraction or exponent.
+    pub const INTEGER: Self = Self(1 << 2);
+    /// Any other number.
+    pub const FLOAT: Self = Self(1 << 3);
+    /// A string.
+    pub const STRING: Self = Self(1 << 4);
+    /// An array.
+    pub const ARRAY: Self = Self(1 << 5);
+    /// An object.
+    pub const OBJECT: Self = Self(1 << 6);
+    /// Every kind.
+    pub const ANY: Self = Self(0x7f);
+    /// Each kind on its own, in a fixed order.
+    pub const EACH: [Self; 7] =
+        [Self::NULL, Self::BOOL, Self::INTEGER, Self::FLOAT, Self::STRING, Self::ARRAY, Self::OBJECT];
+
+    /// Whether every kind of `other` is in `self`.
+    pub fn contains(self, other: Self) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// The kinds of a type's values: what its `Deserialize` impl accepts from a JSON decoder.
+    pub fn of(types: &BTreeMap<String, TypeDef>, ty: &TypeRef) -> Self {
+        fn kinds(types: &BTreeMap<String, TypeDef>, ty: &TypeRef, depth: usize) -> JsonKinds {
+            match ty {
+                TypeRef::String | TypeRef::Secret => JsonKinds::STRING,
+                TypeRef::Bool => JsonKinds::BOOL,
+                TypeRef::Integer(_) => JsonKinds::INTEGER,
+                TypeRef::Float(_) => JsonKinds(JsonKinds::INTEGER.0 | JsonKinds::FLOAT.0),
+                TypeRef::JsonObject | TypeRef::Map(_) => JsonKinds::OBJECT,
+                TypeRef::Array(_) => JsonKinds::ARRAY,
+                TypeRef::Unit => JsonKinds::NULL,
+                TypeRef::Option(inner) => JsonKinds(JsonKinds::NULL.0 | kinds(types, inner, depth + 1).0),
+                TypeRef::Boxed(inner) => kinds(types, inner, depth + 1),
+                TypeRef::Json | TypeRef::File => JsonKinds::ANY,
+                TypeRef::Named(name) if depth < 16 => match types.get(name).map(|t| &t.kind) {
+                    Some(TypeKind::Struct(_)) => JsonKinds::OBJECT,
+                    Some(TypeKind::Enum(EnumDef::String(_))) => JsonKinds::STRING,
+                    Some(TypeKind::Enum(EnumDef::Integer { .. })) => JsonKinds::INTEGER,
+                    // A discriminated union keeps whatever it cannot place as `Unknown`.
+                    Some(TypeKind::Union(def)) if def.discriminator.is_none() => {
+                        JsonKinds(def.variants.iter().fold(0, |all, v| all | kinds(types, &v.ty, depth + 1).0))
+                    }
+                    Some(TypeKind::Alias(target)) => kinds(types, target, depth + 1),
+                    _ => JsonKinds::ANY,
+                },
+                TypeRef::Named(_) => JsonKinds::ANY,
+            }
+        }
+        kinds(types, ty, 0)
+    }
+}
+
 impl TypeRef {
     /// Whether the type is `Copy`, so parameters can take it by value.
     pub fn is_copy(&self) -> bool {

@@ -93,13 +93,57 @@ pub struct ValidationError {
 }
 
 /// An item of the `loc` property of the `ValidationError` schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ValidationErrorLocItem {
     /// A value of type `i64`.
     Integer(i64),
     /// A value of type `String`.
     String(String),
+}
+
+impl<'de> Deserialize<'de> for ValidationErrorLocItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ValidationErrorLocItem;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an integer or a string")
+            }
+
+            fn visit_i64<E: serde::de::Error>(
+                self,
+                value: i64,
+            ) -> std::result::Result<Self::Value, E> {
+                <i64 as Deserialize>::deserialize(
+                        serde::de::IntoDeserializer::<'de, E>::into_deserializer(value),
+                    )
+                    .map(ValidationErrorLocItem::Integer)
+            }
+
+            fn visit_u64<E: serde::de::Error>(
+                self,
+                value: u64,
+            ) -> std::result::Result<Self::Value, E> {
+                <i64 as Deserialize>::deserialize(
+                        serde::de::IntoDeserializer::<'de, E>::into_deserializer(value),
+                    )
+                    .map(ValidationErrorLocItem::Integer)
+            }
+
+            fn visit_str<E: serde::de::Error>(
+                self,
+                value: &str,
+            ) -> std::result::Result<Self::Value, E> {
+                Ok(ValidationErrorLocItem::String(value.to_owned()))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 impl std::fmt::Display for ValidationErrorLocItem {

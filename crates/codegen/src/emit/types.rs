@@ -5,8 +5,8 @@ use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident, integer_literal, type_tokens};
 use crate::ir::{
-    Api, EnumDef, EnumVariant, ErrorsDef, Field, HeadersDef, Param, ParamsDef, StatusMatch, StructDef, TypeDef,
-    TypeKind, TypeRef, UnionDef, Wrapper,
+    Api, EnumDef, EnumVariant, ErrorsDef, Field, FloatKind, HeadersDef, JsonKinds, Param, ParamsDef, StatusMatch,
+    StructDef, TypeDef, TypeKind, TypeRef, UnionDef, UnionVariant, Wrapper,
 };
 use crate::naming;
 
@@ -39,7 +39,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Enum(def) => enum_def(&name, &docs, def),
         TypeKind::Union(union) => {
             let display = crate::ir::is_display(&api.types, &TypeRef::Named(def.name.clone()));
-            union_def(&name, &docs, union, display)
+            union_def(api, &name, &docs, union, display)
         }
         TypeKind::Alias(ty) => {
             let ty = type_tokens(ty, false);
@@ -317,23 +317,29 @@ fn enum_def(name: &Ident, docs: &TokenStream, def: &EnumDef) -> TokenStream {
         let wire = &variant.value;
         quote! { Self::#ident => #wire, }
     });
-    let variants = variants.iter().map(|variant| {
+    let from_wire = variants.iter().map(|variant| {
         let ident = format_ident!("{}", variant.rust_name);
         let wire = &variant.value;
-        let doc = format!(" `{wire}`");
+        quote! { #wire => Self::#ident, }
+    });
+    let variants = variants.iter().map(|variant| {
+        let ident = format_ident!("{}", variant.rust_name);
+        let doc = format!(" `{}`", variant.value);
         quote! {
             #[doc = #doc]
-            #[serde(rename = #wire)]
             #ident,
         }
     });
+    // Encoding and decoding are written out rather than derived: a derived `Deserialize` with
+    // an untagged fallback buffers every value and matches it in generic code, which for
+    // Stripe's 300-variant enums is most of a release build. Here the generic part is one call
+    // into the runtime, and the matching is the non-generic `From<&str>`.
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
             #(#variants)*
             /// A value this version of the crate does not know yet; kept as sent.
-            #[serde(untagged)]
             #fallback(String),
         }
 
@@ -344,6 +350,27 @@ fn enum_def(name: &Ident, docs: &TokenStream, def: &EnumDef) -> TokenStream {
                     #(#arms)*
                     Self::#fallback(value) => value,
                 }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_wire)*
+                    other => Self::#fallback(other.to_owned()),
+                }
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+                client_runtime::__private::de::string(deserializer).map(|value| Self::from(&*value))
             }
         }
 
@@ -435,7 +462,7 @@ fn integer_enum_def(
     }
 }
 
-fn union_def(name: &Ident, docs: &TokenStream, def: &UnionDef, display: bool) -> TokenStream {
+fn union_def(api: &Api, name: &Ident, docs: &TokenStream, def: &UnionDef, display: bool) -> TokenStream {
     let variants = def.variants.iter().map(|variant| {
         let ident = format_ident!("{}", variant.rust_name);
         if variant.ty == TypeRef::Unit {
@@ -466,15 +493,221 @@ fn union_def(name: &Ident, docs: &TokenStream, def: &UnionDef, display: bool) ->
     if let Some(property) = &def.discriminator {
         return tagged_union_def(name, docs, def, property);
     }
+    let deserialize = untagged_deserialize(api, name, def);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(untagged)]
         pub enum #name {
             #(#variants)*
         }
 
+        #deserialize
+
         #display_impl
+    }
+}
+
+/// `Deserialize` for an untagged union, written out rather than derived. The derived impl
+/// buffers every value and tries each variant on the buffer, which instantiates every variant's
+/// decoder a second time; in a large API that is most of a release build. This one looks at
+/// the kind of JSON value first (string, object, ...) and hands it straight to the variant that
+/// takes that kind. Only a kind that several variants take is buffered and tried on each in
+/// order, as serde's untagged enums do.
+fn untagged_deserialize(api: &Api, name: &Ident, def: &UnionDef) -> TokenStream {
+    let kinds: Vec<JsonKinds> = def.variants.iter().map(|v| JsonKinds::of(&api.types, &v.ty)).collect();
+    let mismatch = format!("data did not match any variant of untagged enum {name}");
+    let mut buffered = false;
+    let mut methods = Vec::new();
+    let mut accepted = Vec::new();
+    for kind in JsonKinds::EACH {
+        let candidates: Vec<&UnionVariant> =
+            def.variants.iter().zip(&kinds).filter(|(_, k)| k.contains(kind)).map(|(v, _)| v).collect();
+        let Some(first) = candidates.first() else { continue };
+        accepted.push(kind);
+        let body = if candidates.len() > 1 {
+            buffered = true;
+            let value = match kind {
+                JsonKinds::NULL => quote! { serde_json::Value::Null },
+                JsonKinds::BOOL => quote! { serde_json::Value::Bool(value) },
+                JsonKinds::STRING => quote! { serde_json::Value::String(value.to_owned()) },
+                JsonKinds::ARRAY => quote! {
+                    serde_json::Value::deserialize(serde::de::value::SeqAccessDeserializer::new(value))?
+                },
+                JsonKinds::OBJECT => quote! {
+                    serde_json::Value::deserialize(serde::de::value::MapAccessDeserializer::new(value))?
+                },
+                _ => quote! { serde_json::Value::from(value) },
+            };
+            quote! {
+                let value = #value;
+                #name::from_buffered(&value).ok_or_else(|| serde::de::Error::custom(#mismatch))
+            }
+        } else {
+            direct_variant(name, first, kind)
+        };
+        methods.extend(visit_methods(kind, &body));
+    }
+    let expecting = expecting_text(&accepted);
+    let from_buffered = buffered.then(|| {
+        let attempts = def.variants.iter().map(|variant| {
+            let ident = format_ident!("{}", variant.rust_name);
+            if variant.ty == TypeRef::Unit {
+                return quote! {
+                    if value.is_null() {
+                        return Some(Self::#ident);
+                    }
+                };
+            }
+            let ty = type_tokens(&variant.ty, false);
+            quote! {
+                if let Ok(decoded) = client_runtime::__private::de::buffered::<#ty>(value) {
+                    return Some(Self::#ident(decoded));
+                }
+            }
+        });
+        quote! {
+            impl #name {
+                /// The first variant, in order, that decodes from a value several variants
+                /// could take.
+                fn from_buffered(value: &serde_json::Value) -> Option<Self> {
+                    #(#attempts)*
+                    None
+                }
+            }
+        }
+    });
+    quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+                struct Visitor;
+
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = #name;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+
+                    #(#methods)*
+                }
+
+                deserializer.deserialize_any(Visitor)
+            }
+        }
+
+        #from_buffered
+    }
+}
+
+/// Decodes the value a visit method holds as the one variant that takes its kind.
+fn direct_variant(name: &Ident, variant: &UnionVariant, kind: JsonKinds) -> TokenStream {
+    let ident = format_ident!("{}", variant.rust_name);
+    if variant.ty == TypeRef::Unit {
+        return quote! { Ok(#name::#ident) };
+    }
+    // An `Option` variant takes `null` as `None` and decodes anything else as its inner type.
+    let (ty, some) = match &variant.ty {
+        TypeRef::Option(_) if kind == JsonKinds::NULL => return quote! { Ok(#name::#ident(None)) },
+        TypeRef::Option(inner) => (inner.as_ref(), true),
+        other => (other, false),
+    };
+    let wrap = if some {
+        quote! { |value| #name::#ident(Some(value)) }
+    } else {
+        quote! { #name::#ident }
+    };
+    // A value of exactly the variant's type is taken as it is.
+    match (kind, ty) {
+        (JsonKinds::BOOL, TypeRef::Bool) | (JsonKinds::FLOAT, TypeRef::Float(FloatKind::F64)) => {
+            let value = if some {
+                quote! { Some(value) }
+            } else {
+                quote! { value }
+            };
+            return quote! { Ok(#name::#ident(#value)) };
+        }
+        (JsonKinds::STRING, TypeRef::String) => {
+            let value = if some {
+                quote! { Some(value.to_owned()) }
+            } else {
+                quote! { value.to_owned() }
+            };
+            return quote! { Ok(#name::#ident(#value)) };
+        }
+        _ => {}
+    }
+    let ty = type_tokens(ty, false);
+    let deserializer = match kind {
+        JsonKinds::NULL => quote! { serde::de::value::UnitDeserializer::<E>::new() },
+        JsonKinds::ARRAY => quote! { serde::de::value::SeqAccessDeserializer::new(value) },
+        JsonKinds::OBJECT => quote! { serde::de::value::MapAccessDeserializer::new(value) },
+        _ => quote! { serde::de::IntoDeserializer::<'de, E>::into_deserializer(value) },
+    };
+    quote! { <#ty as Deserialize>::deserialize(#deserializer).map(#wrap) }
+}
+
+/// The `Visitor` methods through which a JSON decoder hands over values of one kind.
+fn visit_methods(kind: JsonKinds, body: &TokenStream) -> Vec<TokenStream> {
+    let scalar = |method: TokenStream, ty: TokenStream| {
+        quote! {
+            fn #method<E: serde::de::Error>(self, value: #ty) -> std::result::Result<Self::Value, E> {
+                #body
+            }
+        }
+    };
+    match kind {
+        JsonKinds::NULL => vec![
+            quote! {
+                fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+                    #body
+                }
+            },
+            quote! {
+                fn visit_none<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+                    serde::de::Visitor::visit_unit::<E>(self)
+                }
+            },
+        ],
+        JsonKinds::BOOL => vec![scalar(quote! { visit_bool }, quote! { bool })],
+        JsonKinds::INTEGER => {
+            vec![scalar(quote! { visit_i64 }, quote! { i64 }), scalar(quote! { visit_u64 }, quote! { u64 })]
+        }
+        JsonKinds::FLOAT => vec![scalar(quote! { visit_f64 }, quote! { f64 })],
+        JsonKinds::STRING => vec![scalar(quote! { visit_str }, quote! { &str })],
+        JsonKinds::ARRAY => vec![quote! {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, value: A) -> std::result::Result<Self::Value, A::Error> {
+                #body
+            }
+        }],
+        _ => vec![quote! {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, value: A) -> std::result::Result<Self::Value, A::Error> {
+                #body
+            }
+        }],
+    }
+}
+
+/// What an untagged union's decoder expects, for its error messages: "a string or an object".
+fn expecting_text(kinds: &[JsonKinds]) -> String {
+    let has_float = kinds.contains(&JsonKinds::FLOAT);
+    let names: Vec<&str> = kinds
+        .iter()
+        .filter_map(|&kind| match kind {
+            JsonKinds::NULL => Some("null"),
+            JsonKinds::BOOL => Some("a boolean"),
+            JsonKinds::INTEGER if has_float => None,
+            JsonKinds::INTEGER => Some("an integer"),
+            JsonKinds::FLOAT => Some("a number"),
+            JsonKinds::STRING => Some("a string"),
+            JsonKinds::ARRAY => Some("an array"),
+            _ => Some("an object"),
+        })
+        .collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => (*last).to_owned(),
+        None => "nothing".to_owned(),
     }
 }
 
@@ -496,7 +729,7 @@ fn tagged_union_def(name: &Ident, docs: &TokenStream, def: &UnionDef, property: 
     let arms = def.variants.iter().map(|variant| {
         let ident = format_ident!("{}", variant.rust_name);
         let tags = &variant.tags;
-        quote! { #(Some(#tags))|* => serde_json::from_value(value).map(Self::#ident), }
+        quote! { #(Some(#tags))|* => client_runtime::__private::de::buffered(&value).map(Self::#ident), }
     });
     let unknown_doc = format!(" An object whose `{property}` this version of the crate does not know; kept as sent.");
     quote! {
