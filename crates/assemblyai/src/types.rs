@@ -3,9 +3,10 @@
 //! Request, response and error types of the AssemblyAI API.
 
 use serde::{Deserialize, Serialize};
+use client_runtime::__private::de;
 
 /// The `Error` schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Error {
     /// Error message describing what went wrong
     pub error: String,
@@ -15,6 +16,46 @@ pub struct Error {
     /// Additional error details if available
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl<'de> Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Error;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Error")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut error = None;
+                let mut code = None;
+                let mut details = None;
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match &*key {
+                        "error" => de::field(&mut map, &mut error, "error")?,
+                        "code" => de::field(&mut map, &mut code, "code")?,
+                        "details" => de::field(&mut map, &mut details, "details")?,
+                        _ => de::skip(&mut map)?,
+                    }
+                }
+                Ok(Error {
+                    error: error
+                        .ok_or_else(|| serde::de::Error::missing_field("error"))?,
+                    code: code.unwrap_or_default(),
+                    details: details.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl Error {
@@ -94,7 +135,7 @@ impl GenerateStreamingTokenParams {
 }
 
 /// The type of a response body of [`Client::generate_streaming_token`](crate::Client::generate_streaming_token).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GenerateStreamingTokenResponse {
     /// The temporary authentication token
     ///
@@ -104,4 +145,50 @@ pub struct GenerateStreamingTokenResponse {
     ///
     /// Example: `60`.
     pub expires_in_seconds: i64,
+}
+
+impl<'de> Deserialize<'de> for GenerateStreamingTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GenerateStreamingTokenResponse;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GenerateStreamingTokenResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut token = None;
+                let mut expires_in_seconds = None;
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match &*key {
+                        "token" => de::field(&mut map, &mut token, "token")?,
+                        "expires_in_seconds" => {
+                            de::field(
+                                &mut map,
+                                &mut expires_in_seconds,
+                                "expires_in_seconds",
+                            )?
+                        }
+                        _ => de::skip(&mut map)?,
+                    }
+                }
+                Ok(GenerateStreamingTokenResponse {
+                    token: token
+                        .ok_or_else(|| serde::de::Error::missing_field("token"))?,
+                    expires_in_seconds: expires_in_seconds
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "expires_in_seconds",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

@@ -107,6 +107,46 @@ pub fn string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Cow<'de, str
     deserializer.deserialize_str(StringVisitor)
 }
 
+/// An object key as a generated struct's decoder reads it: borrowed when the input allows.
+///
+/// Every generated struct reads its keys as this one type, so the key-reading code is compiled
+/// once per deserializer rather than once per struct.
+#[derive(Debug)]
+pub struct Key<'de>(Cow<'de, str>);
+
+impl std::ops::Deref for Key<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        string(deserializer).map(Key)
+    }
+}
+
+/// Reads the value of a struct's field into its slot; a key that comes twice is an error, as
+/// in serde's derived decoders.
+pub fn field<'de, A, T>(map: &mut A, slot: &mut Option<T>, name: &'static str) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: serde::Deserialize<'de>,
+{
+    if slot.is_some() {
+        return Err(serde::de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Skips the value of a key a struct does not know.
+pub fn skip<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<serde::de::IgnoredAny>().map(|_| ())
+}
+
 struct StringVisitor;
 
 impl<'de> Visitor<'de> for StringVisitor {
@@ -180,6 +220,30 @@ mod tests {
         assert!(matches!(string(&mut plain).unwrap(), Cow::Borrowed("card")));
         let mut escaped = serde_json::Deserializer::from_str(r#""ca\nrd""#);
         assert!(matches!(string(&mut escaped).unwrap(), Cow::Owned(text) if text == "ca\nrd"));
+    }
+
+    #[test]
+    fn fields_refuse_a_second_value() {
+        let mut deserializer = serde_json::Deserializer::from_str(r#"{"id":"a","id":"b"}"#);
+        struct Ids;
+        impl<'de> Visitor<'de> for Ids {
+            type Value = Option<String>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut id = None;
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    match &*key {
+                        "id" => field(&mut map, &mut id, "id")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(id)
+            }
+        }
+        let error = deserializer.deserialize_map(Ids).unwrap_err();
+        assert!(error.to_string().starts_with("duplicate field `id`"), "{error}");
     }
 
     #[test]

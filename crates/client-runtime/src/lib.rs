@@ -116,7 +116,7 @@ pub use reqwest::{Method, StatusCode, Url, header};
 pub mod __private {
     /// Decoding building blocks of generated types.
     pub mod de {
-        pub use crate::de::{buffered, string};
+        pub use crate::de::{Key, buffered, field, skip, string};
     }
     pub use crate::error::{check_maximum, check_minimum, decode_error_body};
     pub use crate::request::encode_path_segment;

@@ -4,9 +4,10 @@
 
 use client_runtime::Nullable;
 use serde::{Deserialize, Serialize};
+use client_runtime::__private::de;
 
 /// The `ClientTokenRequest` schema.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ClientTokenRequest {
     /// Seconds until the token expires (default 60)
     #[serde(rename = "expiresIn", default, skip_serializing_if = "Nullable::is_absent")]
@@ -33,8 +34,59 @@ pub struct ClientTokenRequest {
     pub metadata: Nullable<serde_json::Map<String, serde_json::Value>>,
 }
 
+impl<'de> Deserialize<'de> for ClientTokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ClientTokenRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ClientTokenRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut expires_in = None;
+                let mut allowed_models = None;
+                let mut allowed_origins = None;
+                let mut constraints = None;
+                let mut metadata = None;
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match &*key {
+                        "expiresIn" => de::field(&mut map, &mut expires_in, "expiresIn")?,
+                        "allowedModels" => {
+                            de::field(&mut map, &mut allowed_models, "allowedModels")?
+                        }
+                        "allowedOrigins" => {
+                            de::field(&mut map, &mut allowed_origins, "allowedOrigins")?
+                        }
+                        "constraints" => {
+                            de::field(&mut map, &mut constraints, "constraints")?
+                        }
+                        "metadata" => de::field(&mut map, &mut metadata, "metadata")?,
+                        _ => de::skip(&mut map)?,
+                    }
+                }
+                Ok(ClientTokenRequest {
+                    expires_in: expires_in.unwrap_or_default(),
+                    allowed_models: allowed_models.unwrap_or_default(),
+                    allowed_origins: allowed_origins.unwrap_or_default(),
+                    constraints: constraints.unwrap_or_default(),
+                    metadata: metadata.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The `ClientTokenResponse` schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClientTokenResponse {
     /// The `apiKey` property.
     #[serde(rename = "apiKey")]
@@ -48,6 +100,54 @@ pub struct ClientTokenResponse {
     /// The `constraints` property.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub constraints: Nullable<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl<'de> Deserialize<'de> for ClientTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ClientTokenResponse;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ClientTokenResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut api_key = None;
+                let mut expires_at = None;
+                let mut permissions = None;
+                let mut constraints = None;
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match &*key {
+                        "apiKey" => de::field(&mut map, &mut api_key, "apiKey")?,
+                        "expiresAt" => de::field(&mut map, &mut expires_at, "expiresAt")?,
+                        "permissions" => {
+                            de::field(&mut map, &mut permissions, "permissions")?
+                        }
+                        "constraints" => {
+                            de::field(&mut map, &mut constraints, "constraints")?
+                        }
+                        _ => de::skip(&mut map)?,
+                    }
+                }
+                Ok(ClientTokenResponse {
+                    api_key: api_key
+                        .ok_or_else(|| serde::de::Error::missing_field("apiKey"))?,
+                    expires_at: expires_at
+                        .ok_or_else(|| serde::de::Error::missing_field("expiresAt"))?,
+                    permissions: permissions.unwrap_or_default(),
+                    constraints: constraints.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl ClientTokenResponse {
@@ -92,15 +192,48 @@ impl client_runtime::ErrorBody for CreateClientTokenError {
 }
 
 /// The `HTTPValidationError` schema.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct HttpValidationError {
     /// The `detail` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
 }
 
+impl<'de> Deserialize<'de> for HttpValidationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HttpValidationError;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct HttpValidationError")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut detail = None;
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match &*key {
+                        "detail" => de::field(&mut map, &mut detail, "detail")?,
+                        _ => de::skip(&mut map)?,
+                    }
+                }
+                Ok(HttpValidationError {
+                    detail: detail.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The `RealtimeConstraints` schema.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct RealtimeConstraints {
     /// The `maxSessionDuration` property.
     #[serde(
@@ -111,16 +244,88 @@ pub struct RealtimeConstraints {
     pub max_session_duration: Nullable<i64>,
 }
 
+impl<'de> Deserialize<'de> for RealtimeConstraints {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RealtimeConstraints;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RealtimeConstraints")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut max_session_duration = None;
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match &*key {
+                        "maxSessionDuration" => {
+                            de::field(
+                                &mut map,
+                                &mut max_session_duration,
+                                "maxSessionDuration",
+                            )?
+                        }
+                        _ => de::skip(&mut map)?,
+                    }
+                }
+                Ok(RealtimeConstraints {
+                    max_session_duration: max_session_duration.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The `TokenConstraints` schema.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct TokenConstraints {
     /// The `realtime` property.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub realtime: Nullable<RealtimeConstraints>,
 }
 
+impl<'de> Deserialize<'de> for TokenConstraints {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TokenConstraints;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TokenConstraints")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut realtime = None;
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match &*key {
+                        "realtime" => de::field(&mut map, &mut realtime, "realtime")?,
+                        _ => de::skip(&mut map)?,
+                    }
+                }
+                Ok(TokenConstraints {
+                    realtime: realtime.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The `ValidationError` schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ValidationError {
     /// Location
     pub loc: Vec<ValidationErrorLocItem>,
@@ -134,6 +339,52 @@ pub struct ValidationError {
     /// Context
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ctx: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl<'de> Deserialize<'de> for ValidationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ValidationError;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ValidationError")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut loc = None;
+                let mut msg = None;
+                let mut r#type = None;
+                let mut input = None;
+                let mut ctx = None;
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match &*key {
+                        "loc" => de::field(&mut map, &mut loc, "loc")?,
+                        "msg" => de::field(&mut map, &mut msg, "msg")?,
+                        "type" => de::field(&mut map, &mut r#type, "type")?,
+                        "input" => de::field(&mut map, &mut input, "input")?,
+                        "ctx" => de::field(&mut map, &mut ctx, "ctx")?,
+                        _ => de::skip(&mut map)?,
+                    }
+                }
+                Ok(ValidationError {
+                    loc: loc.ok_or_else(|| serde::de::Error::missing_field("loc"))?,
+                    msg: msg.ok_or_else(|| serde::de::Error::missing_field("msg"))?,
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    input: input.unwrap_or_default(),
+                    ctx: ctx.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl ValidationError {

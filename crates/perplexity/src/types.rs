@@ -3,9 +3,10 @@
 //! Request, response and error types of the Perplexity API.
 
 use serde::{Deserialize, Serialize};
+use client_runtime::__private::de;
 
 /// The `GenerateAuthTokenRequest` schema.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct GenerateAuthTokenRequest {
     /// Optional name for the authentication token to help identify its purpose.
     ///
@@ -14,8 +15,43 @@ pub struct GenerateAuthTokenRequest {
     pub token_name: Option<String>,
 }
 
+impl<'de> Deserialize<'de> for GenerateAuthTokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GenerateAuthTokenRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GenerateAuthTokenRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut token_name = None;
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match &*key {
+                        "token_name" => {
+                            de::field(&mut map, &mut token_name, "token_name")?
+                        }
+                        _ => de::skip(&mut map)?,
+                    }
+                }
+                Ok(GenerateAuthTokenRequest {
+                    token_name: token_name.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The `GenerateAuthTokenResponse` schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GenerateAuthTokenResponse {
     /// The newly generated authentication token. Store this securely as it cannot be retrieved again.
     ///
@@ -30,6 +66,59 @@ pub struct GenerateAuthTokenResponse {
     /// Example: `"Production API Key"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_name: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for GenerateAuthTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GenerateAuthTokenResponse;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GenerateAuthTokenResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut auth_token = None;
+                let mut created_at_epoch_seconds = None;
+                let mut token_name = None;
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match &*key {
+                        "auth_token" => {
+                            de::field(&mut map, &mut auth_token, "auth_token")?
+                        }
+                        "created_at_epoch_seconds" => {
+                            de::field(
+                                &mut map,
+                                &mut created_at_epoch_seconds,
+                                "created_at_epoch_seconds",
+                            )?
+                        }
+                        "token_name" => {
+                            de::field(&mut map, &mut token_name, "token_name")?
+                        }
+                        _ => de::skip(&mut map)?,
+                    }
+                }
+                Ok(GenerateAuthTokenResponse {
+                    auth_token: auth_token
+                        .ok_or_else(|| serde::de::Error::missing_field("auth_token"))?,
+                    created_at_epoch_seconds: created_at_epoch_seconds
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "created_at_epoch_seconds",
+                        ))?,
+                    token_name: token_name.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl GenerateAuthTokenResponse {

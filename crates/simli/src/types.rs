@@ -4,6 +4,7 @@
 
 use client_runtime::Nullable;
 use serde::{Deserialize, Serialize};
+use client_runtime::__private::de;
 
 /// The error responses documented for [`Client::create_auto_session_token`](crate::Client::create_auto_session_token), one variant per status.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,15 +26,48 @@ impl client_runtime::ErrorBody for CreateAutoSessionTokenError {
 }
 
 /// The `HTTPValidationError` schema.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct HttpValidationError {
     /// The `detail` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
 }
 
+impl<'de> Deserialize<'de> for HttpValidationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HttpValidationError;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct HttpValidationError")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut detail = None;
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match &*key {
+                        "detail" => de::field(&mut map, &mut detail, "detail")?,
+                        _ => de::skip(&mut map)?,
+                    }
+                }
+                Ok(HttpValidationError {
+                    detail: detail.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The `TokenRequest` schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TokenRequest {
     /// Defaults to `-1` when not set.
     #[serde(
@@ -67,6 +101,75 @@ pub struct TokenRequest {
     pub origin_allow_list: Nullable<Vec<String>>,
 }
 
+impl<'de> Deserialize<'de> for TokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TokenRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TokenRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut expiry_stamp = None;
+                let mut simli_api_key = None;
+                let mut llm_api_key = None;
+                let mut tts_api_key = None;
+                let mut create_transcript = None;
+                let mut origin_allow_list = None;
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match &*key {
+                        "expiryStamp" => {
+                            de::field(&mut map, &mut expiry_stamp, "expiryStamp")?
+                        }
+                        "simliAPIKey" => {
+                            de::field(&mut map, &mut simli_api_key, "simliAPIKey")?
+                        }
+                        "llmAPIKey" => {
+                            de::field(&mut map, &mut llm_api_key, "llmAPIKey")?
+                        }
+                        "ttsAPIKey" => {
+                            de::field(&mut map, &mut tts_api_key, "ttsAPIKey")?
+                        }
+                        "createTranscript" => {
+                            de::field(
+                                &mut map,
+                                &mut create_transcript,
+                                "createTranscript",
+                            )?
+                        }
+                        "originAllowList" => {
+                            de::field(
+                                &mut map,
+                                &mut origin_allow_list,
+                                "originAllowList",
+                            )?
+                        }
+                        _ => de::skip(&mut map)?,
+                    }
+                }
+                Ok(TokenRequest {
+                    expiry_stamp: expiry_stamp.unwrap_or_default(),
+                    simli_api_key: simli_api_key
+                        .ok_or_else(|| serde::de::Error::missing_field("simliAPIKey"))?,
+                    llm_api_key: llm_api_key.unwrap_or_default(),
+                    tts_api_key: tts_api_key.unwrap_or_default(),
+                    create_transcript: create_transcript.unwrap_or_default(),
+                    origin_allow_list: origin_allow_list.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 impl TokenRequest {
     /// A value with the required fields given and every optional one unset.
     pub fn new(simli_api_key: impl Into<client_runtime::Secret>) -> Self {
@@ -82,7 +185,7 @@ impl TokenRequest {
 }
 
 /// The `ValidationError` schema.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ValidationError {
     /// Location
     pub loc: Vec<ValidationErrorLocItem>,
@@ -90,6 +193,46 @@ pub struct ValidationError {
     pub msg: String,
     /// Error Type
     pub r#type: String,
+}
+
+impl<'de> Deserialize<'de> for ValidationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ValidationError;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ValidationError")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut loc = None;
+                let mut msg = None;
+                let mut r#type = None;
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match &*key {
+                        "loc" => de::field(&mut map, &mut loc, "loc")?,
+                        "msg" => de::field(&mut map, &mut msg, "msg")?,
+                        "type" => de::field(&mut map, &mut r#type, "type")?,
+                        _ => de::skip(&mut map)?,
+                    }
+                }
+                Ok(ValidationError {
+                    loc: loc.ok_or_else(|| serde::de::Error::missing_field("loc"))?,
+                    msg: msg.ok_or_else(|| serde::de::Error::missing_field("msg"))?,
+                    r#type: r#type
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// An item of the `loc` property of the `ValidationError` schema.

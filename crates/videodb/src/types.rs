@@ -3,9 +3,10 @@
 //! Request, response and error types of the VideoDB API.
 
 use serde::{Deserialize, Serialize};
+use client_runtime::__private::de;
 
 /// The type of the request body of [`Client::create_capture_session_token`](crate::Client::create_capture_session_token).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CreateCaptureSessionTokenRequest {
     /// End user identifier for partner tracking
     ///
@@ -21,8 +22,46 @@ pub struct CreateCaptureSessionTokenRequest {
     pub expires_in: Option<i64>,
 }
 
+impl<'de> Deserialize<'de> for CreateCaptureSessionTokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateCaptureSessionTokenRequest;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateCaptureSessionTokenRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut user_id = None;
+                let mut expires_in = None;
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match &*key {
+                        "user_id" => de::field(&mut map, &mut user_id, "user_id")?,
+                        "expires_in" => {
+                            de::field(&mut map, &mut expires_in, "expires_in")?
+                        }
+                        _ => de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateCaptureSessionTokenRequest {
+                    user_id: user_id.unwrap_or_default(),
+                    expires_in: expires_in.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The type of a response body of [`Client::create_capture_session_token`](crate::Client::create_capture_session_token).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CreateCaptureSessionTokenResponse {
     /// Example: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -32,8 +71,44 @@ pub struct CreateCaptureSessionTokenResponse {
     pub data: Option<CreateCaptureSessionTokenResponseData>,
 }
 
+impl<'de> Deserialize<'de> for CreateCaptureSessionTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateCaptureSessionTokenResponse;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateCaptureSessionTokenResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut success = None;
+                let mut data = None;
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match &*key {
+                        "success" => de::field(&mut map, &mut success, "success")?,
+                        "data" => de::field(&mut map, &mut data, "data")?,
+                        _ => de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateCaptureSessionTokenResponse {
+                    success: success.unwrap_or_default(),
+                    data: data.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The value of the `data` property in a response body of [`Client::create_capture_session_token`](crate::Client::create_capture_session_token).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CreateCaptureSessionTokenResponseData {
     /// Example: `"st-xxx"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,4 +119,47 @@ pub struct CreateCaptureSessionTokenResponseData {
     /// Example: `86400`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for CreateCaptureSessionTokenResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateCaptureSessionTokenResponseData;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateCaptureSessionTokenResponseData")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut token = None;
+                let mut expires_at = None;
+                let mut expires_in = None;
+                while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                    match &*key {
+                        "token" => de::field(&mut map, &mut token, "token")?,
+                        "expires_at" => {
+                            de::field(&mut map, &mut expires_at, "expires_at")?
+                        }
+                        "expires_in" => {
+                            de::field(&mut map, &mut expires_in, "expires_in")?
+                        }
+                        _ => de::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateCaptureSessionTokenResponseData {
+                    token: token.unwrap_or_default(),
+                    expires_at: expires_at.unwrap_or_default(),
+                    expires_in: expires_in.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

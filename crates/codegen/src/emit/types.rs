@@ -20,6 +20,11 @@ pub(crate) fn types_module(api: &Api) -> TokenStream {
         .any(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_)))
         .then(|| quote! { use serde::{Deserialize, Serialize}; });
     let nullable_import = api.uses_nullable().then(|| quote! { use client_runtime::Nullable; });
+    let de_import = api
+        .types
+        .values()
+        .any(|t| uses_runtime_de(api, &t.kind))
+        .then(|| quote! { use client_runtime::__private::de; });
     // With some features off, the types that use an import may all be left out.
     let allow_unused = (!api.features.is_empty()).then(|| quote! { #![allow(unused_imports)] });
     quote! {
@@ -27,8 +32,26 @@ pub(crate) fn types_module(api: &Api) -> TokenStream {
         #allow_unused
         #nullable_import
         #serde_import
+        #de_import
         #(#items)*
     }
+}
+
+/// Whether a type's written-out decoder calls the runtime's `de` building blocks.
+fn uses_runtime_de(api: &Api, kind: &TypeKind) -> bool {
+    match kind {
+        TypeKind::Struct(def) => def.additional.is_none() && def.flattened.is_empty(),
+        TypeKind::Enum(def) => matches!(def, EnumDef::String(_)),
+        TypeKind::Union(def) => def.discriminator.is_some() || shared_kinds(api, def),
+        _ => false,
+    }
+}
+
+/// Whether some kind of JSON value is taken by more than one of an untagged union's variants,
+/// so that decoding it buffers the value and tries them in turn.
+fn shared_kinds(api: &Api, def: &UnionDef) -> bool {
+    let kinds: Vec<JsonKinds> = def.variants.iter().map(|v| JsonKinds::of(&api.types, &v.ty)).collect();
+    JsonKinds::EACH.iter().any(|&kind| kinds.iter().filter(|k| k.contains(kind)).count() > 1)
 }
 
 fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
@@ -197,18 +220,89 @@ fn struct_def(api: &Api, name: &Ident, docs: &TokenStream, def: &StructDef) -> T
             }
         }
     });
+    // A struct that holds only its own fields decodes with a written-out impl (see
+    // `struct_deserialize`); one that flattens others in keeps serde's derive, which buffers.
+    let plain = def.additional.is_none() && def.flattened.is_empty();
+    let (derive_deserialize, deserialize) =
+        if plain { (None, Some(struct_deserialize(name, def))) } else { (Some(quote! { Deserialize }), None) };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default Serialize, #derive_deserialize)]
         pub struct #name {
             #(#fields)*
             #(#flattened)*
             #additional
         }
 
+        #deserialize
+
         #constructor
 
         #multipart
+    }
+}
+
+/// `Deserialize` for a struct, written out rather than derived. It decodes what the derive
+/// would (keys by wire name, unknown keys skipped, a repeated key refused, a missing required
+/// key an error, a missing optional one `None` or `Nullable::Absent`), but from an object only:
+/// the derive also decodes a struct from an array of its fields, and compiles that path, with a
+/// key decoder of its own, for every struct. Here keys are read as the runtime's one `Key` type
+/// and each field through the runtime's `field`, so the code per struct is one loop over a
+/// `match`.
+fn struct_deserialize(name: &Ident, def: &StructDef) -> TokenStream {
+    let local = |field: &Field| {
+        let rust = naming::unraw(&field.rust_name);
+        if matches!(rust, "map" | "key") { format_ident!("{}_field", rust) } else { ident(&field.rust_name) }
+    };
+    let slots = def.fields.iter().map(|field| {
+        let local = local(field);
+        quote! { let mut #local = None; }
+    });
+    let arms = def.fields.iter().map(|field| {
+        let local = local(field);
+        let wire = &field.wire_name;
+        quote! { #wire => de::field(&mut map, &mut #local, #wire)?, }
+    });
+    let inits = def.fields.iter().map(|field| {
+        let local = local(field);
+        let ident = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        // A missing key is an error only for a bare value; `Option` and `Nullable` fields (and a
+        // bare `Option` type) are left unset, as serde's derive leaves them.
+        if field.can_be_unset() || matches!(field.ty, TypeRef::Option(_)) {
+            quote! { #ident: #local.unwrap_or_default(), }
+        } else {
+            quote! { #ident: #local.ok_or_else(|| serde::de::Error::missing_field(#wire))?, }
+        }
+    });
+    let expecting = format!("struct {name}");
+    quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+                struct Visitor;
+
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = #name;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+                        #(#slots)*
+                        while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                            match &*key {
+                                #(#arms)*
+                                _ => de::skip(&mut map)?,
+                            }
+                        }
+                        Ok(#name { #(#inits)* })
+                    }
+                }
+
+                deserializer.deserialize_map(Visitor)
+            }
+        }
     }
 }
 
@@ -370,7 +464,7 @@ fn enum_def(name: &Ident, docs: &TokenStream, def: &EnumDef) -> TokenStream {
 
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-                client_runtime::__private::de::string(deserializer).map(|value| Self::from(&*value))
+                de::string(deserializer).map(|value| Self::from(&*value))
             }
         }
 
@@ -561,7 +655,7 @@ fn untagged_deserialize(api: &Api, name: &Ident, def: &UnionDef) -> TokenStream 
             }
             let ty = type_tokens(&variant.ty, false);
             quote! {
-                if let Ok(decoded) = client_runtime::__private::de::buffered::<#ty>(value) {
+                if let Ok(decoded) = de::buffered::<#ty>(value) {
                     return Some(Self::#ident(decoded));
                 }
             }
@@ -729,7 +823,7 @@ fn tagged_union_def(name: &Ident, docs: &TokenStream, def: &UnionDef, property: 
     let arms = def.variants.iter().map(|variant| {
         let ident = format_ident!("{}", variant.rust_name);
         let tags = &variant.tags;
-        quote! { #(Some(#tags))|* => client_runtime::__private::de::buffered(&value).map(Self::#ident), }
+        quote! { #(Some(#tags))|* => de::buffered(&value).map(Self::#ident), }
     });
     let unknown_doc = format!(" An object whose `{property}` this version of the crate does not know; kept as sent.");
     quote! {
