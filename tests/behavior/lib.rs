@@ -104,6 +104,39 @@ mod tests {
     }
 
     #[test]
+    fn written_out_decoders_read_the_wire_as_serde_derive_does() {
+        use shapes::types::{Circle, Shapes, ShapesAmount, ShapesEither, ShapesLocItem, ShapesStatus};
+        // Through serde_json's streaming decoder, as the client decodes bodies (the tests above
+        // go through `Value`): unknown keys at any depth are skipped, each kind of value goes to
+        // the variant that takes it, and a kind two variants take (an integer for `amount`, an
+        // object for `either`) is tried on each in order.
+        let shapes: Shapes = serde_json::from_str(
+            r#"{"extra": {"nested": [1, {"a": null}]}, "loc": [1, "body"], "amount": 3,
+                "either": {"side": 2.5}, "status": "paused"}"#,
+        )
+        .unwrap();
+        assert_eq!(shapes.loc, Some(vec![ShapesLocItem::Integer(1), ShapesLocItem::String("body".into())]));
+        assert_eq!(shapes.amount, Some(ShapesAmount::Integer(3)));
+        assert!(matches!(shapes.either, Some(ShapesEither::Square(square)) if square.side == 2.5));
+        assert_eq!(shapes.status, Some(ShapesStatus::Unknown("paused".into())));
+        assert_eq!(shapes.ctx, None);
+        let float: Shapes = serde_json::from_str(r#"{"amount": 3.5, "either": {"radius": 1}}"#).unwrap();
+        assert_eq!(float.amount, Some(ShapesAmount::Number(3.5)));
+        assert!(matches!(float.either, Some(ShapesEither::Circle(circle)) if circle.radius == 1.0));
+
+        let error = |json: &str| serde_json::from_str::<Shapes>(json).unwrap_err().to_string();
+        assert!(error(r#"{"amount": 1, "amount": 2}"#).starts_with("duplicate field `amount`"));
+        assert!(error(r#"{"either": {"diameter": 1}}"#).starts_with("data did not match any variant"));
+        assert!(error(r#"{"either": "round"}"#).contains("expected an object"), "{}", error(r#"{"either": "round"}"#));
+        assert!(error(r#"{"status": 3}"#).contains("expected a string"));
+        let missing = serde_json::from_str::<Circle>("{}").unwrap_err().to_string();
+        assert!(missing.starts_with("missing field `radius`"), "{missing}");
+        // Structs are objects on the wire; serde's derive also took an array of the fields.
+        assert!(serde_json::from_str::<Circle>("[1.0]").is_err());
+        assert_eq!(serde_json::from_str::<Circle>(r#"{"radius": 2}"#).unwrap(), Circle { radius: 2.0 });
+    }
+
+    #[test]
     fn integer_enums_keep_unknown_values_and_extra_properties_are_kept_in_a_map() {
         use shapes::types::{BlockSize, Labels, Priority, Shapes, ShapesOffset};
         let shapes: Shapes = serde_json::from_value(json!({"priority": 3, "offset": -1})).unwrap();
