@@ -72,7 +72,9 @@ impl Clients {
     fn new(base_url: &str) -> Self {
         Self {
             generated: perplexity::Client::builder().api_key(API_KEY).base_url(base_url).build().expect("a client"),
-            plain: reqwest::Client::new(),
+            // TLS as the runtime sets it up: under the default `rustls-ring` feature reqwest has no
+            // crypto provider of its own, and `reqwest::Client::new()` would panic.
+            plain: client_runtime::http_client_builder().expect("TLS is set up").build().expect("a client"),
             url: format!("{base_url}/generate_auth_token"),
             body: perplexity::types::GenerateAuthTokenRequest { token_name: Some("bench".to_owned()) },
         }

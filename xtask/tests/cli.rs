@@ -256,8 +256,15 @@ fn generate_in(cwd: &Path, out: &str, extra: &[&str]) -> (toml_edit::Table, Stri
     (dependency, manifest.lines().next().unwrap().to_owned())
 }
 
+/// Where the dependency comes from: its keys other than `default-features`, which is always
+/// `false` (the generated crate's own features choose the runtime's TLS backend).
 fn keys(table: &toml_edit::Table) -> Vec<(&str, &str)> {
-    table.iter().map(|(key, value)| (key, value.as_str().unwrap())).collect()
+    assert_eq!(table.get("default-features").and_then(|value| value.as_bool()), Some(false), "{table}");
+    table
+        .iter()
+        .filter(|(key, _)| *key != "default-features")
+        .map(|(key, value)| (key, value.as_str().unwrap()))
+        .collect()
 }
 
 #[test]
@@ -345,11 +352,12 @@ fn a_generated_crate_and_its_runtime_survive_a_move_together() {
     let before = scratch.path().join("A");
     let runtime = before.join("client-runtime");
     fs::create_dir_all(runtime.join("src")).unwrap();
-    // A stand-in with the runtime's name and its one feature, which the generated crate forwards;
-    // no dependencies, so resolving needs nothing beyond the generated crate's own.
+    // A stand-in with the runtime's name and the features the generated crate forwards (TLS and
+    // `tracing`); no dependencies, so resolving needs nothing beyond the generated crate's own.
     fs::write(
         runtime.join("Cargo.toml"),
-        "[package]\nname = \"client-runtime\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[features]\ntracing = []\n",
+        "[package]\nname = \"client-runtime\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[features]\n\
+         rustls-ring = []\nrustls-aws-lc = []\nnative-tls = []\ntracing = []\n",
     )
     .unwrap();
     fs::write(runtime.join("src/lib.rs"), "").unwrap();

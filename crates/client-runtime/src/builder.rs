@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use rustls_pki_types::CertificateDer;
 
 use crate::core::{ClientCore, CoreConfig, FromClientCore};
 use crate::provider::{Credential, ProviderInfo};
@@ -115,13 +116,31 @@ pub enum ConfigError {
     /// reqwest could not build its client (for example, no TLS roots could be loaded).
     #[error("could not build the HTTP client: {0}")]
     HttpClient(#[source] reqwest::Error),
+    /// A root certificate given to [`ClientBuilder::root_certificates_pem`] or
+    /// [`ClientBuilder::root_certificate_der`] cannot be read.
+    #[error("invalid root certificate: {reason}")]
+    InvalidRootCertificate {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The TLS backend could not be set up (under rustls: no trusted root certificates could be
+    /// loaded from the system, and none were given).
+    #[error("could not set up TLS ({backend}): {reason}")]
+    Tls {
+        /// The Cargo feature of the backend in use (see [`crate::TlsBackend`]).
+        backend: &'static str,
+        /// What went wrong.
+        reason: String,
+    },
 }
 
 /// Configures and builds a generated client: `simli::Client::builder().api_key(key).build()?`.
 ///
 /// The defaults: the provider's default base URL, a timeout of 60 s per attempt, a connect
 /// timeout of 10 s, no read timeout, no extra headers, and [`RetryPolicy::default`] (whose
-/// documentation says which failures are retried).
+/// documentation says which failures are retried). TLS is the backend this crate's features
+/// chose ([`crate::TlsBackend`]), trusting the system's root certificates and any added with
+/// [`ClientBuilder::root_certificates_pem`].
 pub struct ClientBuilder<C> {
     provider: &'static ProviderInfo,
     api_key: Option<Secret>,
@@ -132,6 +151,7 @@ pub struct ClientBuilder<C> {
     read_timeout: Option<Duration>,
     retry: RetryPolicy,
     default_headers: HeaderMap,
+    root_certificates: Vec<CertificateDer<'static>>,
     http_client: Option<reqwest::Client>,
     deferred_error: Option<ConfigError>,
     client: PhantomData<fn() -> C>,
@@ -148,6 +168,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("read_timeout", &self.read_timeout)
             .field("retry", &self.retry)
             .field("default_headers", &self.default_headers.keys().collect::<Vec<_>>())
+            .field("root_certificates", &self.root_certificates.len())
             .finish_non_exhaustive()
     }
 }
@@ -170,6 +191,7 @@ impl<C: FromClientCore> ClientBuilder<C> {
             read_timeout: None,
             retry: RetryPolicy::default(),
             default_headers: HeaderMap::new(),
+            root_certificates: Vec::new(),
             http_client: None,
             deferred_error: None,
             client: PhantomData,
@@ -290,8 +312,31 @@ impl<C: FromClientCore> ClientBuilder<C> {
         self
     }
 
-    /// Uses a caller-supplied `reqwest::Client` (for proxies, custom TLS roots or connection pool
-    /// settings). Timeouts and retries are still applied per request.
+    /// Trusts the certificates of a PEM bundle (`-----BEGIN CERTIFICATE-----` blocks) as root
+    /// certificates, beside the system's: a private CA, or a test server's self-signed
+    /// certificate. Ignored when a caller-supplied `reqwest::Client` is used.
+    #[must_use]
+    pub fn root_certificates_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        match crate::tls::parse_pem_certificates(pem.as_ref()) {
+            Ok(certificates) => self.root_certificates.extend(certificates),
+            Err(error) => self.defer(error),
+        }
+        self
+    }
+
+    /// Trusts one DER-encoded certificate as a root certificate, beside the system's. Ignored
+    /// when a caller-supplied `reqwest::Client` is used.
+    #[must_use]
+    pub fn root_certificate_der(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(CertificateDer::from(der.into()));
+        self
+    }
+
+    /// Uses a caller-supplied `reqwest::Client` (for proxies or connection pool settings).
+    /// Timeouts and retries are still applied per request. Build it from
+    /// [`crate::http_client_builder`], which sets up TLS as this crate's features chose: under
+    /// the default `rustls-ring` feature a plain `reqwest::Client::builder()` has no crypto
+    /// provider and panics when it builds (unless the program installed a process-wide one).
     #[must_use]
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
@@ -344,7 +389,8 @@ impl<C: FromClientCore> ClientBuilder<C> {
         let http = match self.http_client {
             Some(client) => client,
             None => {
-                let mut builder = reqwest::Client::builder().connect_timeout(self.connect_timeout);
+                let builder = crate::tls::configure(reqwest::Client::builder(), &self.root_certificates)?;
+                let mut builder = builder.connect_timeout(self.connect_timeout);
                 if let Some(timeout) = self.read_timeout {
                     builder = builder.read_timeout(timeout);
                 }

@@ -68,6 +68,21 @@
 //!
 //! # Feature flags
 //!
+//! TLS, one of three (generated crates forward each under the same name):
+//!
+//! - `rustls-ring` (on by default): rustls with the *ring* crypto provider, checking certificates
+//!   with the platform's verifier (the system's trusted roots). The rustls configuration is built
+//!   here and handed to reqwest, so no process-wide crypto provider is installed; one that the
+//!   program installed itself is used instead of *ring*.
+//! - `rustls-aws-lc`: rustls with aws-lc-rs (reqwest's `rustls` feature), FIPS-capable, at the
+//!   cost of building the aws-lc-sys C library (most of a cold build of a small client).
+//! - `native-tls`: the platform's TLS library, OpenSSL on Linux (its development headers are
+//!   needed to build), Secure Transport on macOS, SChannel on Windows.
+//!
+//! With more than one on, `native-tls` is used over `rustls-aws-lc`, and `rustls-aws-lc` over
+//! `rustls-ring` ([`TlsBackend::selected`] tells which); with none, this crate does not compile.
+//! [`ClientBuilder::root_certificates_pem`] adds trusted roots under any of them.
+//!
 //! - `tracing` (off by default): one [`tracing`](https://docs.rs/tracing) span per request
 //!   attempt, with the provider, method, path template, attempt number and status. Generated
 //!   crates forward it as their own `tracing` feature.
@@ -88,6 +103,7 @@ mod response;
 mod retry;
 mod secret;
 mod stream;
+mod tls;
 
 pub use crate::body::{FilePart, Multipart};
 pub use crate::builder::{ClientBuilder, ConfigError};
@@ -100,6 +116,7 @@ pub use crate::response::{ApiResponse, FromHeaders};
 pub use crate::retry::RetryPolicy;
 pub use crate::secret::Secret;
 pub use crate::stream::{ByteStream, DONE, EventStream, ServerEvent};
+pub use crate::tls::{TlsBackend, http_client_builder};
 
 /// Re-exported so generated code and users name the same types.
 pub use bytes::Bytes;
@@ -107,7 +124,7 @@ pub use bytes::Bytes;
 /// `futures::StreamExt` (or any other stream combinators built on `futures-core`).
 pub use futures_core::Stream;
 /// The HTTP client underneath, re-exported so a caller-supplied `reqwest::Client` has the right
-/// version: `Client::builder().http_client(client_runtime::reqwest::Client::new())`.
+/// version: `Client::builder().http_client(client_runtime::http_client_builder()?.build()?)`.
 pub use reqwest;
 pub use reqwest::{Method, StatusCode, Url, header};
 

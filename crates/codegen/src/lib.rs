@@ -302,7 +302,8 @@ mod tests {
     use super::*;
 
     /// Each runtime source becomes one TOML inline table, its values quoted as TOML strings
-    /// (Windows paths and quotes included), and the forwarded `tracing` feature stays.
+    /// (Windows paths and quotes included), without the runtime's default features, and the
+    /// TLS and `tracing` features are forwarded to it.
     #[test]
     fn standalone_manifests_name_the_runtime_as_told() {
         let spec = b"openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n";
@@ -331,10 +332,19 @@ mod tests {
                 let manifest = &generated.files.iter().find(|f| f.path == "Cargo.toml").expect("a manifest").contents;
                 let parsed: toml::Table = toml::from_str(manifest).expect("the manifest is TOML");
                 let dependency = parsed["dependencies"]["client-runtime"].as_table().expect("an inline table");
-                let found: Vec<(&str, &str)> =
-                    dependency.iter().map(|(key, value)| (key.as_str(), value.as_str().expect("a string"))).collect();
+                let found: Vec<(&str, &str)> = dependency
+                    .iter()
+                    .filter(|(key, _)| *key != "default-features")
+                    .map(|(key, value)| (key.as_str(), value.as_str().expect("a string")))
+                    .collect();
                 assert_eq!(found, expected, "{manifest}");
-                assert_eq!(parsed["features"]["tracing"][0].as_str(), Some("client-runtime/tracing"));
+                // The runtime's TLS backend is chosen through the crate's own features.
+                assert_eq!(dependency["default-features"].as_bool(), Some(false), "{manifest}");
+                assert_eq!(parsed["features"]["default"][0].as_str(), Some("rustls-ring"));
+                for feature in ["rustls-ring", "rustls-aws-lc", "native-tls", "tracing"] {
+                    let forwarded = format!("client-runtime/{feature}");
+                    assert_eq!(parsed["features"][feature][0].as_str(), Some(forwarded.as_str()), "{manifest}");
+                }
                 assert_eq!(parsed.contains_key("workspace"), standalone, "{manifest}");
             }
         }

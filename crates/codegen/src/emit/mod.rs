@@ -189,21 +189,44 @@ pub(crate) fn lib_module(api: &Api) -> TokenStream {
     }
 }
 
-/// Every generated crate can turn on the runtime's request spans.
-const TRACING_FEATURE: &str = "\n[features]\n# One `tracing` span per request attempt: method, path template, status and attempt number.\ntracing = [\"client-runtime/tracing\"]\n";
+/// The TLS features every generated crate forwards to the runtime (`client-runtime`'s
+/// `TlsBackend` documents them), with the comment each gets; the first is the default.
+pub(crate) const TLS_FEATURES: [(&str, &str); 3] = [
+    ("rustls-ring", "rustls with the *ring* crypto provider, checking certificates against the system's roots."),
+    ("rustls-aws-lc", "rustls with aws-lc-rs: FIPS-capable, but it builds the aws-lc-sys C library."),
+    (
+        "native-tls",
+        "The platform's TLS: OpenSSL on Linux (its headers are needed to build), Secure Transport on macOS, SChannel on Windows.",
+    ),
+];
 
-/// The `[features]` table: `tracing`, and one feature per tag (all on by default) when the API
-/// has them.
+/// The `[features]` table: the TLS backends (`rustls-ring` on by default), `tracing`, and one
+/// feature per tag (all on by default, through `full`) when the API has them.
 fn features_table(api: &Api) -> String {
-    let mut out = TRACING_FEATURE.to_owned();
+    let quoted = |s: &str| toml::Value::String(s.to_owned()).to_string();
+    let mut out = String::from("\n[features]\n");
+    let (default_tls, _) = TLS_FEATURES[0];
+    if api.features.is_empty() {
+        out.push_str("# TLS: one of the three below is needed. With `default-features = false`, name one.\n");
+        out.push_str(&format!("default = [{}]\n", quoted(default_tls)));
+    } else {
+        out.push_str(
+            "# TLS, and every tag's operations. To compile less, turn off default features and pick tags, with one\n\
+             # of the TLS features below.\n",
+        );
+        out.push_str(&format!("default = [{}, \"full\"]\n", quoted(default_tls)));
+    }
+    for (name, comment) in TLS_FEATURES {
+        out.push_str(&format!("# {comment}\n{name} = [{}]\n", quoted(&format!("client-runtime/{name}"))));
+    }
+    out.push_str("# One `tracing` span per request attempt: method, path template, status and attempt number.\n");
+    out.push_str("tracing = [\"client-runtime/tracing\"]\n");
     if api.features.is_empty() {
         return out;
     }
-    let quoted = |s: &str| toml::Value::String(s.to_owned()).to_string();
     // Feature names are kebab-case words: valid bare TOML keys, quoted as list items.
     let names: Vec<String> = api.features.iter().map(|f| quoted(&f.name)).collect();
-    out.push_str("# Every tag's operations. Turn off default features and pick tags to compile less.\n");
-    out.push_str("default = [\"full\"]\n");
+    out.push_str("# Every tag's operations.\n");
     out.push_str(&format!("full = [{}]\n", names.join(", ")));
     for feature in &api.features {
         out.push_str(&format!("# {}.\n", feature.summary()));
@@ -235,9 +258,10 @@ pub(crate) fn cargo_toml(api: &Api, settings: &Settings, dependencies: &Dependen
                 RuntimeSource::Git { url, rev } => format!("git = {}, rev = {}", quoted(url), quoted(rev)),
                 RuntimeSource::Version(requirement) => format!("version = {}", quoted(requirement)),
             };
+            // The runtime's defaults (its TLS backend) come through this crate's own features.
             out.push_str("edition = \"2024\"\npublish = false\n");
             out.push_str(&format!(
-                "\n[dependencies]\nclient-runtime = {{ {runtime} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
+                "\n[dependencies]\nclient-runtime = {{ {runtime}, default-features = false }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
             ));
             out.push_str(&features_table(api));
             out.push_str("\n[lints.rust]\nmissing_docs = \"warn\"\nunsafe_code = \"forbid\"\n");

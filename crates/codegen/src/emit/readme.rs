@@ -52,9 +52,7 @@ pub(crate) fn readme(api: &Api, settings: &Settings, header: &str, example_code:
     if api.uses_nullable() {
         out.push_str(&nullable_section(api, &settings.package.name));
     }
-    if !api.features.is_empty() {
-        out.push_str(&features_section(api, &settings.package.name));
-    }
+    out.push_str(&features_section(api, &settings.package.name));
     out.push_str("## Operations\n\n| Method | Endpoint | Summary |\n|---|---|---|\n");
     for operation in &api.operations {
         let summary =
@@ -83,7 +81,7 @@ pub(crate) fn readme(api: &Api, settings: &Settings, header: &str, example_code:
     // documented instead of repeating numbers that could drift from them.
     out.push_str(&format!(
         "`Client::builder()` sets the base URL ({}), the timeout per attempt, the retry policy, extra \
-         default headers, and a caller-supplied `reqwest::Client`; `client.with_timeout(..)` changes the \
+         default headers, extra trusted root certificates, and a caller-supplied `reqwest::Client`; `client.with_timeout(..)` changes the \
          timeout for a call or two. [`ClientBuilder`] documents the defaults, and [`RetryPolicy`] which \
          failures are retried and how long each wait is.",
         match &api.default_base_url {
@@ -122,18 +120,45 @@ pub(crate) fn readme(api: &Api, settings: &Settings, header: &str, example_code:
     out
 }
 
-/// The Cargo features, one per tag, and how to compile only some.
+/// The Cargo features: the TLS backends and `tracing`, and, when the API has them, one per tag
+/// and how to compile only some.
 fn features_section(api: &Api, crate_name: &str) -> String {
-    let example = api.features.iter().take(2).map(|f| format!("\"{}\"", f.name)).collect::<Vec<_>>().join(", ");
     let version = "0.1";
-    let mut out = format!(
-        "## Features\n\nEach {} is a Cargo feature that compiles its operations and the types only they \
+    let tags = !api.features.is_empty();
+    let mut out = String::from(
+        "## Features\n\nTLS is one of three features, which this crate forwards to `client-runtime`:\n\n\
+         | Feature | Default | TLS |\n|---|---|---|\n\
+         | `rustls-ring` | on | rustls with the *ring* crypto provider, checking certificates against the system's \
+         trusted roots |\n\
+         | `rustls-aws-lc` | off | rustls with aws-lc-rs: FIPS-capable, but it builds the aws-lc-sys C library, most of \
+         a cold build |\n\
+         | `native-tls` | off | the platform's library: OpenSSL on Linux (its headers are needed to build), Secure \
+         Transport on macOS, SChannel on Windows |\n\n\
+         To use another, turn off the default features and name it",
+    );
+    out.push_str(if tags { ", with `full` for every tag's operations:\n\n" } else { ":\n\n" });
+    let others = if tags { "\"native-tls\", \"full\"" } else { "\"native-tls\"" };
+    out.push_str(&format!(
+        "```toml\n{crate_name} = {{ version = \"{version}\", default-features = false, features = [{others}] }}\n```\n\n"
+    ));
+    out.push_str(
+        "With more than one on, `native-tls` is used over `rustls-aws-lc`, and `rustls-aws-lc` over `rustls-ring`; \
+         with none, the crate does not compile. Root certificates beside the system's (a private CA) are added \
+         with `Client::builder().root_certificates_pem(..)`. `tracing` (off by default) opens one `tracing` span \
+         per request attempt.\n\n",
+    );
+    if !tags {
+        return out;
+    }
+    let example = api.features.iter().take(2).map(|f| format!("\"{}\"", f.name)).collect::<Vec<_>>().join(", ");
+    out.push_str(&format!(
+        "Each {} is a Cargo feature that compiles its operations and the types only they \
          reach; types that several share, and operations without one, are always compiled. All are on \
-         by default (`full`). To compile less, turn them off and pick the ones you call:\n\n\
-         ```toml\n{crate_name} = {{ version = \"{version}\", default-features = false, features = [{example}] }}\n```\n\n\
+         by default (`full`). To compile less, turn them off and pick the ones you call, with a TLS feature:\n\n\
+         ```toml\n{crate_name} = {{ version = \"{version}\", default-features = false, features = [\"rustls-ring\", {example}] }}\n```\n\n\
          | Feature | Operations |\n|---|---|\n",
         if api.features.iter().any(|f| f.from_path) { "group of paths (the spec has no tags)" } else { "tag" }
-    );
+    ));
     for feature in &api.features {
         out.push_str(&format!("| `{}` | {} |\n", feature.name, feature.summary().replace('|', "\\|")));
     }

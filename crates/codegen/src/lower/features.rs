@@ -15,8 +15,9 @@ use crate::naming;
 /// How many operations an API without tags needs before its path groups become features.
 const PATH_GROUPS_FROM: usize = 20;
 
-/// Features every generated crate has, which a tag's feature must not take.
-const RESERVED_FEATURES: &[&str] = &["default", "full", "tracing"];
+/// Features every generated crate has, which a tag's feature must not take (the TLS backends
+/// are `emit::TLS_FEATURES`).
+const RESERVED_FEATURES: &[&str] = &["default", "full", "tracing", "rustls-ring", "rustls-aws-lc", "native-tls"];
 
 /// When a type is compiled: always, or under any of a set of features (by index).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,7 +211,15 @@ fn path_group(path: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::path_group;
+    use super::{RESERVED_FEATURES, path_group};
+
+    /// A tag cannot take the name of a feature the emitted `Cargo.toml` always has.
+    #[test]
+    fn the_tls_features_are_reserved() {
+        for (name, _) in crate::emit::TLS_FEATURES {
+            assert!(RESERVED_FEATURES.contains(&name), "{name}");
+        }
+    }
 
     #[test]
     fn path_groups_skip_versions_and_placeholders() {
