@@ -177,7 +177,7 @@ pub mod phases {
         example: TokenStream,
         lib: TokenStream,
         client: TokenStream,
-        types: Option<TokenStream>,
+        types: Option<emit::TypesModule>,
     }
 
     /// Checks the recorded hash and reads the bytes into a value tree (JSON or YAML).
@@ -276,7 +276,7 @@ pub mod phases {
         if let Some(types) = types {
             files.push(GeneratedFile {
                 path: "src/types.rs".into(),
-                contents: render::rust_file(&header, types).map_err(internal)?,
+                contents: render::types_file(&header, types).map_err(internal)?,
             });
         }
         Ok(files)

@@ -49,6 +49,27 @@ fn space_items(formatted: &str) -> String {
     out
 }
 
+/// The `types.rs` file, formatted one type at a time and gated at the syntax tree: the same
+/// text as formatting the module whole, without holding the whole module's syntax tree, and
+/// without turning gated items back into tokens and parsing them again.
+pub(crate) fn types_file(header: &str, module: crate::emit::TypesModule) -> Result<String, String> {
+    let parse = |tokens: TokenStream| {
+        syn::parse2::<syn::File>(tokens.clone()).map_err(|error| {
+            format!(
+                "the generator produced invalid Rust ({error}); this is a bug in the generator. Tokens: {}",
+                truncate(&tokens.to_string())
+            )
+        })
+    };
+    let mut formatted = prettyplease::unparse(&parse(module.head)?);
+    for (tokens, features) in module.items {
+        let mut file = parse(tokens)?;
+        crate::emit::gate_items(&mut file.items, &features);
+        formatted.push_str(&prettyplease::unparse(&file));
+    }
+    Ok(format!("// {header}\n\n{}", space_items(&formatted)))
+}
+
 /// A Rust file: the `// @generated` header, then the formatted module.
 pub(crate) fn rust_file(header: &str, tokens: TokenStream) -> Result<String, String> {
     Ok(format!("// {header}\n\n{}", format_module(tokens)?))

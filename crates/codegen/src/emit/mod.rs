@@ -13,7 +13,7 @@ use crate::{Dependencies, RuntimeSource};
 
 pub(crate) use self::client::client_module;
 pub(crate) use self::readme::readme;
-pub(crate) use self::types::types_module;
+pub(crate) use self::types::{TypesModule, types_module};
 
 /// An identifier from a name the naming module produced (possibly raw, `r#type`).
 pub(crate) fn ident(name: &str) -> Ident {
@@ -33,34 +33,28 @@ pub(crate) fn cfg_any(features: &[String]) -> Option<TokenStream> {
     }
 }
 
-/// The items of `tokens`, each under `cfg_any(features)`.
-pub(crate) fn gated(tokens: TokenStream, features: &[String]) -> TokenStream {
-    let Some(cfg) = cfg_any(features) else { return tokens };
-    let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) else {
-        // Generated items always parse; should one not, it stays ungated, which compiles.
-        return tokens;
-    };
-    let items = file.items.into_iter().map(|mut item| {
-        let attrs = match &mut item {
-            syn::Item::Struct(item) => Some(&mut item.attrs),
-            syn::Item::Enum(item) => Some(&mut item.attrs),
-            syn::Item::Type(item) => Some(&mut item.attrs),
-            syn::Item::Impl(item) => Some(&mut item.attrs),
-            syn::Item::Const(item) => Some(&mut item.attrs),
-            syn::Item::Fn(item) => Some(&mut item.attrs),
-            _ => None,
+/// Puts each item under `cfg_any(features)`: after its docs, so the item reads docs first, as
+/// hand-written code does.
+pub(crate) fn gate_items(items: &mut [syn::Item], features: &[String]) {
+    let Some(cfg) = cfg_any(features) else { return };
+    for item in items {
+        let attrs = match item {
+            syn::Item::Struct(item) => &mut item.attrs,
+            syn::Item::Enum(item) => &mut item.attrs,
+            syn::Item::Type(item) => &mut item.attrs,
+            syn::Item::Impl(item) => &mut item.attrs,
+            syn::Item::Const(item) => &mut item.attrs,
+            syn::Item::Fn(item) => &mut item.attrs,
+            syn::Item::Mod(item) => &mut item.attrs,
+            syn::Item::Use(item) => &mut item.attrs,
+            syn::Item::Static(item) => &mut item.attrs,
+            syn::Item::Trait(item) => &mut item.attrs,
+            syn::Item::Macro(item) => &mut item.attrs,
+            _ => continue,
         };
-        match attrs {
-            // After the docs, so the item reads docs first, as hand-written code does.
-            Some(attrs) => {
-                let at = attrs.iter().take_while(|a| a.path().is_ident("doc")).count();
-                attrs.insert(at, syn::parse_quote! { #cfg });
-                quote! { #item }
-            }
-            None => quote! { #cfg #item },
-        }
-    });
-    quote! { #(#items)* }
+        let at = attrs.iter().take_while(|a| a.path().is_ident("doc")).count();
+        attrs.insert(at, syn::parse_quote! { #cfg });
+    }
 }
 
 /// `#[doc = "..."]` lines for paragraphs, one attribute per line so they print as `///`.

@@ -10,10 +10,20 @@ use crate::ir::{
 };
 use crate::naming;
 
+/// The `types.rs` module: its head (docs and imports), then each type's items with the features
+/// that gate them, formatted one type at a time.
+#[derive(Debug, Clone)]
+pub(crate) struct TypesModule {
+    /// The module docs and imports.
+    pub(crate) head: TokenStream,
+    /// Each type's items, and the features they are compiled under (none: always).
+    pub(crate) items: Vec<(TokenStream, Vec<String>)>,
+}
+
 /// The whole `types.rs` file.
-pub(crate) fn types_module(api: &Api) -> TokenStream {
+pub(crate) fn types_module(api: &Api) -> TypesModule {
     let title = format!(" Request, response and error types of the {} API.", api.display_name);
-    let items = api.types.values().map(|def| super::gated(type_def(api, def), &def.features));
+    let items = api.types.values().map(|def| (type_def(api, def), def.features.clone())).collect();
     let serde_import = api
         .types
         .values()
@@ -27,14 +37,14 @@ pub(crate) fn types_module(api: &Api) -> TokenStream {
         .then(|| quote! { use client_runtime::__private::de; });
     // With some features off, the types that use an import may all be left out.
     let allow_unused = (!api.features.is_empty()).then(|| quote! { #![allow(unused_imports)] });
-    quote! {
+    let head = quote! {
         #![doc = #title]
         #allow_unused
         #nullable_import
         #serde_import
         #de_import
-        #(#items)*
-    }
+    };
+    TypesModule { head, items }
 }
 
 /// Whether a type's written-out decoder calls the runtime's `de` building blocks.
