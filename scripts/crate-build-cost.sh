@@ -7,7 +7,8 @@
 #   scripts/crate-build-cost.sh --release-only tests/wide/vapi-openapi.json full
 #
 # Each FEATURES argument is a comma-separated feature list built with --no-default-features
-# (`full` is every tag's operations, the default; `none` builds with no feature at all). The
+# (`full` is every tag's operations, the default; `none` builds with no tag at all; the
+# default TLS feature is added to each). The
 # crate is generated with `cargo xtask generate` (release build) into target/crate-cost/<name>,
 # its dependencies are built once per profile untimed, and then for each feature set the
 # crate's sources are touched and it is built again: the time and peak RSS of that build are
@@ -53,11 +54,14 @@ grep -q '^\[workspace\]' "$crate/Cargo.toml" || printf '\n[workspace]\n' >>"$cra
 lines=$(cat "$crate"/src/*.rs | wc -l)
 manifest=(--manifest-path "$crate/Cargo.toml")
 
+# Without default features a crate still needs a TLS backend: the default one, when it has it.
+tls=
+grep -q '^rustls-ring = ' "$crate/Cargo.toml" && tls=rustls-ring
 features_args() {
     case $1 in
         full) echo "" ;;
-        none) echo "--no-default-features" ;;
-        *) echo "--no-default-features --features $1" ;;
+        none) echo "--no-default-features${tls:+ --features $tls}" ;;
+        *) echo "--no-default-features --features ${tls:+$tls,}$1" ;;
     esac
 }
 
@@ -66,9 +70,11 @@ $check && profiles=(check release)
 echo "==> dependencies (untimed)" >&2
 for profile in "${profiles[@]}"; do
     if [[ $profile == check ]]; then
-        cargo check -q "${manifest[@]}" --no-default-features >&2
+        # shellcheck disable=SC2046
+        cargo check -q "${manifest[@]}" $(features_args none) >&2
     else
-        cargo build -q --release "${manifest[@]}" --no-default-features >&2
+        # shellcheck disable=SC2046
+        cargo build -q --release "${manifest[@]}" $(features_args none) >&2
     fi
 done
 

@@ -259,26 +259,45 @@ pub mod phases {
     ) -> Result<Vec<GeneratedFile>, Error> {
         let internal = |message: String| Diagnostics::new(spec_path).fatal(Location::File, message);
         let Emitted { header, cargo_toml, example, lib, client, types } = emitted;
-        let mut files = vec![GeneratedFile { path: "Cargo.toml".into(), contents: cargo_toml }];
-        let example = render::format_module(example).map_err(internal)?;
-        files.push(GeneratedFile {
-            path: "README.md".into(),
-            contents: emit::readme(api, settings, &header, &render::doctest_body(&example)),
+        // The types (most of a large crate) are emitted and formatted on other threads, one
+        // share per core, while this one formats the rest.
+        let threads = std::thread::available_parallelism().map_or(1, usize::from).min(8);
+        let (types_items, files) = std::thread::scope(|scope| {
+            let types_items = types.is_some().then(|| scope.spawn(|| render::types_items(api, threads)));
+            let files = format_rest(api, settings, &header, cargo_toml, example, lib, client);
+            let types_items =
+                types_items.map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+            (types_items, files)
         });
-        files.push(GeneratedFile {
-            path: "src/lib.rs".into(),
-            contents: render::rust_file(&header, lib).map_err(internal)?,
-        });
-        files.push(GeneratedFile {
-            path: "src/client.rs".into(),
-            contents: render::rust_file(&header, client).map_err(internal)?,
-        });
-        if let Some(types) = types {
+        let mut files = files.map_err(internal)?;
+        if let (Some(types), Some(items)) = (types, types_items) {
+            let items = items.map_err(internal)?;
             files.push(GeneratedFile {
                 path: "src/types.rs".into(),
-                contents: render::types_file(&header, types).map_err(internal)?,
+                contents: render::types_file(&header, types, &items).map_err(internal)?,
             });
         }
+        Ok(files)
+    }
+
+    /// Every file but `types.rs`, in order.
+    fn format_rest(
+        api: &ir::Api,
+        settings: &Settings,
+        header: &str,
+        cargo_toml: String,
+        example: TokenStream,
+        lib: TokenStream,
+        client: TokenStream,
+    ) -> Result<Vec<GeneratedFile>, String> {
+        let mut files = vec![GeneratedFile { path: "Cargo.toml".into(), contents: cargo_toml }];
+        let example = render::format_module(example)?;
+        files.push(GeneratedFile {
+            path: "README.md".into(),
+            contents: emit::readme(api, settings, header, &render::doctest_body(&example)),
+        });
+        files.push(GeneratedFile { path: "src/lib.rs".into(), contents: render::rust_file(header, lib)? });
+        files.push(GeneratedFile { path: "src/client.rs".into(), contents: render::rust_file(header, client)? });
         Ok(files)
     }
 }

@@ -5,13 +5,7 @@ use proc_macro2::TokenStream;
 /// Formats a module's tokens. A failure here is a bug in the generator, reported as an error
 /// instead of a panic so the caller can say which file and which spec.
 pub(crate) fn format_module(tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens.clone()).map_err(|error| {
-        format!(
-            "the generator produced invalid Rust ({error}); this is a bug in the generator. Tokens: {}",
-            truncate(&tokens.to_string())
-        )
-    })?;
-    Ok(space_items(&prettyplease::unparse(&file)))
+    Ok(space_items(&prettyplease::unparse(&parse(tokens)?)))
 }
 
 /// prettyplease puts items directly under each other; hand-written code separates them with a
@@ -49,26 +43,57 @@ fn space_items(formatted: &str) -> String {
     out
 }
 
-/// The `types.rs` file, formatted one type at a time and gated at the syntax tree: the same
-/// text as formatting the module whole, without holding the whole module's syntax tree, and
-/// without turning gated items back into tokens and parsing them again.
-pub(crate) fn types_file(header: &str, module: crate::emit::TypesModule) -> Result<String, String> {
-    let parse = |tokens: TokenStream| {
-        syn::parse2::<syn::File>(tokens.clone()).map_err(|error| {
-            format!(
-                "the generator produced invalid Rust ({error}); this is a bug in the generator. Tokens: {}",
-                truncate(&tokens.to_string())
-            )
-        })
+/// Parses tokens as a file; a failure is a bug in the generator, reported with the tokens.
+fn parse(tokens: TokenStream) -> Result<syn::File, String> {
+    syn::parse2::<syn::File>(tokens.clone()).map_err(|error| {
+        format!(
+            "the generator produced invalid Rust ({error}); this is a bug in the generator. Tokens: {}",
+            truncate(&tokens.to_string())
+        )
+    })
+}
+
+/// The items of `types.rs`, formatted: each type emitted and formatted on its own and gated at
+/// the syntax tree, the types split into contiguous shares formatted on up to `threads`
+/// threads. The same text as formatting the module whole, without holding the whole module's
+/// syntax tree, and without turning gated items back into tokens to parse them again. Only the
+/// model crosses threads; tokens cannot, so each thread emits what it formats.
+pub(crate) fn types_items(api: &crate::ir::Api, threads: usize) -> Result<String, String> {
+    let format_share = |defs: &[&crate::ir::TypeDef]| -> Result<String, String> {
+        let mut formatted = String::new();
+        for def in defs {
+            let (tokens, features) = crate::emit::type_items(api, def);
+            let mut file = parse(tokens)?;
+            crate::emit::gate_items(&mut file.items, features);
+            formatted.push_str(&prettyplease::unparse(&file));
+        }
+        Ok(formatted)
     };
-    let mut formatted = prettyplease::unparse(&parse(module.head)?);
-    for (tokens, features) in module.items {
-        let mut file = parse(tokens)?;
-        crate::emit::gate_items(&mut file.items, &features);
-        formatted.push_str(&prettyplease::unparse(&file));
+    let defs: Vec<&crate::ir::TypeDef> = api.types.values().collect();
+    if threads <= 1 || defs.len() < 2 * PARALLEL_FROM {
+        return format_share(&defs);
     }
+    let share = defs.len().div_ceil(threads);
+    let shares: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = defs.chunks(share).map(|chunk| scope.spawn(move || format_share(chunk))).collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect::<Result<_, _>>()
+    })?;
+    Ok(shares.concat())
+}
+
+/// The `types.rs` file: the header, the module's head, and its formatted items.
+pub(crate) fn types_file(header: &str, module: crate::emit::TypesModule, items: &str) -> Result<String, String> {
+    let mut formatted = prettyplease::unparse(&parse(module.head)?);
+    formatted.push_str(items);
     Ok(format!("// {header}\n\n{}", space_items(&formatted)))
 }
+
+/// Below twice this many types, `types.rs` is formatted on one thread: a thread costs more than
+/// it saves.
+const PARALLEL_FROM: usize = 100;
 
 /// A Rust file: the `// @generated` header, then the formatted module.
 pub(crate) fn rust_file(header: &str, tokens: TokenStream) -> Result<String, String> {

@@ -10,20 +10,23 @@ use crate::ir::{
 };
 use crate::naming;
 
-/// The `types.rs` module: its head (docs and imports), then each type's items with the features
-/// that gate them, formatted one type at a time.
+/// The `types.rs` module's head: its docs and imports. The types themselves are emitted by
+/// [`type_items`] in the format phase, a share of them on each core (tokens cannot move between
+/// threads, so each thread emits what it formats).
 #[derive(Debug, Clone)]
 pub(crate) struct TypesModule {
     /// The module docs and imports.
     pub(crate) head: TokenStream,
-    /// Each type's items, and the features they are compiled under (none: always).
-    pub(crate) items: Vec<(TokenStream, Vec<String>)>,
 }
 
-/// The whole `types.rs` file.
+/// One type's items, with the features they are compiled under (none: always).
+pub(crate) fn type_items<'a>(api: &Api, def: &'a TypeDef) -> (TokenStream, &'a [String]) {
+    (type_def(api, def), &def.features)
+}
+
+/// The head of the `types.rs` file.
 pub(crate) fn types_module(api: &Api) -> TypesModule {
     let title = format!(" Request, response and error types of the {} API.", api.display_name);
-    let items = api.types.values().map(|def| (type_def(api, def), def.features.clone())).collect();
     let serde_import = api
         .types
         .values()
@@ -44,7 +47,7 @@ pub(crate) fn types_module(api: &Api) -> TypesModule {
         #serde_import
         #de_import
     };
-    TypesModule { head, items }
+    TypesModule { head }
 }
 
 /// Whether a type's written-out decoder calls the runtime's `de` building blocks.
