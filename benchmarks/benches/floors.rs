@@ -63,7 +63,7 @@ fn main() {
         let peak = peak_rss_kib(spec.name);
         rows.push((spec.name, row, peak));
     }
-    for (title, clock) in [("wall-clock time", Clock::Wall), ("CPU time of the measuring thread", Clock::Cpu)] {
+    for (title, clock) in [("wall-clock time", Clock::Wall), ("CPU time of the process, all threads", Clock::Cpu)] {
         println!("End-to-end generation against its floors: {title}, medians of interleaved rounds\n");
         println!(
             "{:<11} {:>6} {:>10} {:>10} {:>11} {:>11} {:>10} {:>7} {:>8} {:>9}",

@@ -2,38 +2,28 @@
 
 use std::time::{Duration, Instant};
 
-/// How long something took: wall-clock time, and the CPU time of the thread that ran it.
+/// How long something took: wall-clock time, and the CPU time the process used meanwhile.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Took {
     /// Wall-clock time.
     pub wall: Duration,
-    /// CPU time of the calling thread (zero where there is no such clock). On a busy machine it
-    /// grows much less than wall-clock time, which includes waiting for a core.
+    /// CPU time of the whole process, every thread (zero where there is no such clock): the
+    /// generator formats on worker threads, whose time the calling thread's clock would miss.
+    /// On a busy machine it grows much less than wall-clock time, which includes waiting for a
+    /// core; with work on several cores it can exceed wall-clock time.
     pub cpu: Duration,
 }
 
 /// Runs `f` once and returns how long it took, keeping its result alive until the clocks stop
 /// (so dropping it is not counted) and then dropping it.
 pub fn time<T>(f: impl FnOnce() -> T) -> Took {
-    let cpu = thread_cpu();
+    let cpu = process_cpu();
     let start = Instant::now();
     let out = std::hint::black_box(f());
     let wall = start.elapsed();
-    let cpu = thread_cpu().zip(cpu).map(|(end, start)| end.saturating_sub(start)).unwrap_or_default();
+    let cpu = process_cpu().zip(cpu).map(|(end, start)| end.saturating_sub(start)).unwrap_or_default();
     drop(out);
     Took { wall, cpu }
-}
-
-/// The CPU time the calling thread has used so far (`CLOCK_THREAD_CPUTIME_ID`); `None` where
-/// there is no such clock.
-pub fn thread_cpu() -> Option<Duration> {
-    #[cfg(unix)]
-    {
-        let now = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
-        Some(Duration::new(u64::try_from(now.tv_sec).ok()?, u32::try_from(now.tv_nsec).ok()?))
-    }
-    #[cfg(not(unix))]
-    None
 }
 
 /// The CPU time the whole process (every thread) has used so far
