@@ -379,6 +379,9 @@ impl<C: FromClientCore> ClientBuilder<C> {
             return Err(ConfigError::MissingBaseUrl { var: provider.base_url_env, provider: provider.name });
         };
         let base_url = parse_base_url(base_url)?;
+        // Parsed once here, so that each request only sets the path on a copy.
+        let base = Url::parse(&base_url)
+            .map_err(|error| ConfigError::InvalidBaseUrl { url: base_url.clone(), reason: error.to_string() })?;
         let idempotency_header = provider
             .idempotency_header
             .map(|name| {
@@ -400,6 +403,7 @@ impl<C: FromClientCore> ClientBuilder<C> {
         Ok(C::from_client_core(ClientCore::new(CoreConfig {
             http,
             base_url,
+            base,
             api_key: self.api_key,
             credentials: self.credentials,
             default_headers: self.default_headers,

@@ -35,6 +35,8 @@ pub(crate) struct CoreConfig {
     pub(crate) http: reqwest::Client,
     /// Without a trailing slash.
     pub(crate) base_url: String,
+    /// `base_url`, parsed.
+    pub(crate) base: Url,
     pub(crate) api_key: Option<Secret>,
     /// The other credentials, by name.
     pub(crate) credentials: Vec<(&'static str, Secret)>,
@@ -52,6 +54,8 @@ struct Inner {
     http: reqwest::Client,
     /// Without a trailing slash.
     base_url: String,
+    /// `base_url`, parsed: each request's URL is a copy with its path set.
+    base: Url,
     api_key: Option<Secret>,
     credentials: Vec<(&'static str, Secret)>,
     default_headers: HeaderMap,
@@ -154,6 +158,7 @@ impl ClientCore {
         let CoreConfig {
             http,
             base_url,
+            base,
             api_key,
             credentials,
             default_headers,
@@ -163,7 +168,7 @@ impl ClientCore {
             provider,
         } = config;
         let inner =
-            Inner { http, base_url, api_key, credentials, default_headers, retry, idempotency_header, provider };
+            Inner { http, base_url, base, api_key, credentials, default_headers, retry, idempotency_header, provider };
         Self { inner: Arc::new(inner), timeout }
     }
 
@@ -410,8 +415,15 @@ impl ClientCore {
     }
 
     fn url<E>(&self, request: &Request) -> Result<Url, Error<E>> {
-        let mut url = Url::parse(&format!("{}{}", self.inner.base_url, request.path))
-            .map_err(|error| InvalidRequest::new(format!("the request URL is invalid: {error}")))?;
+        // The base URL's path, then the request's (already percent-encoded), on a copy of the
+        // parsed base URL: no parse of the whole URL per request.
+        let base = &self.inner.base;
+        let base_path = base.path().trim_end_matches('/');
+        let mut path = String::with_capacity(base_path.len() + request.path.len());
+        path.push_str(base_path);
+        path.push_str(&request.path);
+        let mut url = base.clone();
+        url.set_path(&path);
         let mut query: Vec<(&str, &str)> =
             request.query.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
         for &(key, auth) in &request.auth {
