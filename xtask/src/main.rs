@@ -8,6 +8,11 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
+/// mimalloc instead of glibc's malloc: generating allocates many small strings and token trees
+/// on several threads, where glibc's allocator was a third of the run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "\
 usage:
   cargo xtask codegen [PROVIDER...] [--check]
