@@ -14,6 +14,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use perplexity::types::GenerateAuthTokenRequest;
 use perplexity::{Client, Error};
 
+mod support;
+use support::read_request;
+
 const KEY: &str = "pplx-very-secret-api-key-4242";
 
 /// Retries without real waiting, so the tests stay fast.
@@ -149,34 +152,14 @@ async fn a_post_that_times_out_is_not_retried_and_a_get_is() {
 /// A server on 127.0.0.1 that reads each request in full and closes the connection without
 /// answering. Returns its URL and the number of requests it has read.
 async fn server_that_hangs_up() -> (String, Arc<AtomicUsize>) {
-    use tokio::io::AsyncReadExt as _;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let requests = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&requests);
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
-            let mut received = Vec::new();
-            let mut buffer = [0u8; 4096];
             // The head, then as many body bytes as it announces.
-            let complete = loop {
-                let Ok(read) = socket.read(&mut buffer).await else { break false };
-                if read == 0 {
-                    break false;
-                }
-                received.extend_from_slice(&buffer[..read]);
-                let text = String::from_utf8_lossy(&received);
-                if let Some(end) = text.find("\r\n\r\n") {
-                    let length = text[..end]
-                        .lines()
-                        .find_map(|line| line.to_ascii_lowercase().strip_prefix("content-length:")?.trim().parse().ok())
-                        .unwrap_or(0usize);
-                    if received.len() >= end + 4 + length {
-                        break true;
-                    }
-                }
-            };
-            if complete {
+            if read_request(&mut socket).await.is_some() {
                 counter.fetch_add(1, Ordering::SeqCst);
             }
             drop(socket);

@@ -8,10 +8,13 @@ use std::sync::{Arc, Mutex};
 use client_runtime::{ConfigError, RetryPolicy, TlsBackend};
 use perplexity::{Client, Error};
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+
+mod support;
+use support::read_request;
 
 const KEY: &str = "pplx-tls-test-key";
 
@@ -90,29 +93,6 @@ async fn https_server(pki: &Pki) -> (String, Seen) {
         }
     });
     (url, seen)
-}
-
-/// Reads a request head and as many body bytes as it announces; returns the head.
-async fn read_request(stream: &mut (impl AsyncReadExt + Unpin)) -> Option<String> {
-    let mut received = Vec::new();
-    let mut buffer = [0u8; 4096];
-    loop {
-        let read = stream.read(&mut buffer).await.ok()?;
-        if read == 0 {
-            return None;
-        }
-        received.extend_from_slice(&buffer[..read]);
-        let text = String::from_utf8_lossy(&received);
-        if let Some(end) = text.find("\r\n\r\n") {
-            let length = text[..end]
-                .lines()
-                .find_map(|line| line.to_ascii_lowercase().strip_prefix("content-length:")?.trim().parse().ok())
-                .unwrap_or(0usize);
-            if received.len() >= end + 4 + length {
-                return Some(text[..end].to_owned());
-            }
-        }
-    }
 }
 
 /// Every source of an error, outermost first, as one line.
