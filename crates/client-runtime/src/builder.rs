@@ -378,10 +378,8 @@ impl<C: FromClientCore> ClientBuilder<C> {
         let Some(base_url) = self.base_url.as_deref().or(provider.default_base_url) else {
             return Err(ConfigError::MissingBaseUrl { var: provider.base_url_env, provider: provider.name });
         };
-        let base_url = parse_base_url(base_url)?;
         // Parsed once here, so that each request only sets the path on a copy.
-        let base = Url::parse(&base_url)
-            .map_err(|error| ConfigError::InvalidBaseUrl { url: base_url.clone(), reason: error.to_string() })?;
+        let base = parse_base_url(base_url)?;
         let idempotency_header = provider
             .idempotency_header
             .map(|name| {
@@ -402,7 +400,6 @@ impl<C: FromClientCore> ClientBuilder<C> {
         };
         Ok(C::from_client_core(ClientCore::new(CoreConfig {
             http,
-            base_url,
             base,
             api_key: self.api_key,
             credentials: self.credentials,
@@ -443,8 +440,8 @@ fn check_value(value: &Secret) -> Result<(), &'static str> {
     Err(reason)
 }
 
-/// Parses a base URL and returns it without a trailing slash, ready for a path to be appended.
-fn parse_base_url(raw: &str) -> Result<String, ConfigError> {
+/// Parses and checks a base URL: http or https, without a query or a fragment.
+fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
     let invalid = |reason: String| ConfigError::InvalidBaseUrl { url: raw.to_owned(), reason };
     let url = Url::parse(raw).map_err(|error| invalid(error.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -453,7 +450,7 @@ fn parse_base_url(raw: &str) -> Result<String, ConfigError> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("a base URL cannot have a query or a fragment".to_owned()));
     }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
+    Ok(url)
 }
 
 #[cfg(test)]
@@ -462,8 +459,9 @@ mod tests {
 
     #[test]
     fn base_urls_lose_their_trailing_slash() {
-        assert_eq!(parse_base_url("https://api.simli.ai/").unwrap(), "https://api.simli.ai");
-        assert_eq!(parse_base_url("http://127.0.0.1:8080/v1/").unwrap(), "http://127.0.0.1:8080/v1");
+        let shown = |raw: &str| crate::core::base_url_text(&parse_base_url(raw).unwrap()).to_owned();
+        assert_eq!(shown("https://api.simli.ai/"), "https://api.simli.ai");
+        assert_eq!(shown("http://127.0.0.1:8080/v1/"), "http://127.0.0.1:8080/v1");
         assert!(parse_base_url("ftp://x").is_err());
         assert!(parse_base_url("not a url").is_err());
         assert!(parse_base_url("https://x/?q=1").is_err());

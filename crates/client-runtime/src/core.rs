@@ -33,9 +33,7 @@ pub trait FromClientCore {
 /// Everything a [`ClientCore`] is made of, each part already checked by the builder.
 pub(crate) struct CoreConfig {
     pub(crate) http: reqwest::Client,
-    /// Without a trailing slash.
-    pub(crate) base_url: String,
-    /// `base_url`, parsed.
+    /// The base URL, checked by the builder.
     pub(crate) base: Url,
     pub(crate) api_key: Option<Secret>,
     /// The other credentials, by name.
@@ -52,9 +50,7 @@ pub(crate) struct CoreConfig {
 /// The part of the configuration that every clone shares.
 struct Inner {
     http: reqwest::Client,
-    /// Without a trailing slash.
-    base_url: String,
-    /// `base_url`, parsed: each request's URL is a copy with its path set.
+    /// The base URL: each request's URL is a copy with its path set.
     base: Url,
     api_key: Option<Secret>,
     credentials: Vec<(&'static str, Secret)>,
@@ -69,7 +65,7 @@ impl fmt::Debug for ClientCore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientCore")
             .field("provider", &self.inner.provider.name)
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &self.base_url())
             .field("api_key", &self.inner.api_key.as_ref().map(|_| "[REDACTED]"))
             .field("credentials", &self.inner.credentials.iter().map(|(name, _)| *name).collect::<Vec<_>>())
             .field("timeout", &self.timeout)
@@ -152,12 +148,16 @@ impl AttemptError {
     }
 }
 
+/// A base URL as shown and documented: without a trailing slash, ready for a path.
+pub(crate) fn base_url_text(base: &Url) -> &str {
+    base.as_str().trim_end_matches('/')
+}
+
 impl ClientCore {
     /// The one constructor: [`crate::ClientBuilder::build`] checks the parts and calls it.
     pub(crate) fn new(config: CoreConfig) -> Self {
         let CoreConfig {
             http,
-            base_url,
             base,
             api_key,
             credentials,
@@ -167,14 +167,13 @@ impl ClientCore {
             timeout,
             provider,
         } = config;
-        let inner =
-            Inner { http, base_url, base, api_key, credentials, default_headers, retry, idempotency_header, provider };
+        let inner = Inner { http, base, api_key, credentials, default_headers, retry, idempotency_header, provider };
         Self { inner: Arc::new(inner), timeout }
     }
 
     /// The base URL requests go to, without a trailing slash.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        base_url_text(&self.inner.base)
     }
 
     /// The timeout of each attempt.
