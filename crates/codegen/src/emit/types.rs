@@ -55,16 +55,25 @@ fn uses_runtime_de(api: &Api, kind: &TypeKind) -> bool {
     match kind {
         TypeKind::Struct(def) => def.additional.is_none() && def.flattened.is_empty(),
         TypeKind::Enum(def) => matches!(def, EnumDef::String(_)),
-        TypeKind::Union(def) => def.discriminator.is_some() || shared_kinds(api, def),
+        TypeKind::Union(def) => def.discriminator.is_some() || shared_kinds(def, &variant_kinds(api, def)),
         _ => false,
     }
 }
 
 /// Whether some kind of JSON value is taken by more than one of an untagged union's variants,
 /// so that decoding it buffers the value and tries them in turn.
-fn shared_kinds(api: &Api, def: &UnionDef) -> bool {
-    let kinds: Vec<JsonKinds> = def.variants.iter().map(|v| JsonKinds::of(&api.types, &v.ty)).collect();
-    JsonKinds::EACH.iter().any(|&kind| kinds.iter().filter(|k| k.contains(kind)).count() > 1)
+fn shared_kinds(def: &UnionDef, kinds: &[JsonKinds]) -> bool {
+    JsonKinds::EACH.iter().any(|&kind| takers(def, kinds, kind).len() > 1)
+}
+
+/// The kinds of JSON value each of a union's variants takes, in variant order.
+fn variant_kinds(api: &Api, def: &UnionDef) -> Vec<JsonKinds> {
+    def.variants.iter().map(|v| JsonKinds::of(&api.types, &v.ty)).collect()
+}
+
+/// The variants, in order, that take a kind of JSON value.
+fn takers<'a>(def: &'a UnionDef, kinds: &[JsonKinds], kind: JsonKinds) -> Vec<&'a UnionVariant> {
+    def.variants.iter().zip(kinds).filter(|(_, k)| k.contains(kind)).map(|(v, _)| v).collect()
 }
 
 fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
@@ -288,7 +297,24 @@ fn struct_deserialize(name: &Ident, def: &StructDef) -> TokenStream {
             quote! { #ident: #local.ok_or_else(|| serde::de::Error::missing_field(#wire))?, }
         }
     });
-    let expecting = format!("struct {name}");
+    let visit_map = quote! {
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+            #(#slots)*
+            while let Some(key) = map.next_key::<de::Key<'de>>()? {
+                match &*key {
+                    #(#arms)*
+                    _ => de::skip(&mut map)?,
+                }
+            }
+            Ok(#name { #(#inits)* })
+        }
+    };
+    visitor_deserialize(name, &format!("struct {name}"), &visit_map, &quote! { deserialize_map })
+}
+
+/// A written-out `Deserialize` impl: a local `Visitor` with the given `visit_*` methods, handed
+/// to the deserializer's `entry` method (`deserialize_map`, `deserialize_any`).
+fn visitor_deserialize(name: &Ident, expecting: &str, methods: &TokenStream, entry: &TokenStream) -> TokenStream {
     quote! {
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
@@ -301,19 +327,10 @@ fn struct_deserialize(name: &Ident, def: &StructDef) -> TokenStream {
                         f.write_str(#expecting)
                     }
 
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
-                        #(#slots)*
-                        while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                            match &*key {
-                                #(#arms)*
-                                _ => de::skip(&mut map)?,
-                            }
-                        }
-                        Ok(#name { #(#inits)* })
-                    }
+                    #methods
                 }
 
-                deserializer.deserialize_map(Visitor)
+                deserializer.#entry(Visitor)
             }
         }
     }
@@ -622,18 +639,15 @@ fn union_def(api: &Api, name: &Ident, docs: &TokenStream, def: &UnionDef, displa
 /// takes that kind. Only a kind that several variants take is buffered and tried on each in
 /// order, as serde's untagged enums do.
 fn untagged_deserialize(api: &Api, name: &Ident, def: &UnionDef) -> TokenStream {
-    let kinds: Vec<JsonKinds> = def.variants.iter().map(|v| JsonKinds::of(&api.types, &v.ty)).collect();
+    let kinds = variant_kinds(api, def);
     let mismatch = format!("data did not match any variant of untagged enum {name}");
-    let mut buffered = false;
     let mut methods = Vec::new();
     let mut accepted = Vec::new();
     for kind in JsonKinds::EACH {
-        let candidates: Vec<&UnionVariant> =
-            def.variants.iter().zip(&kinds).filter(|(_, k)| k.contains(kind)).map(|(v, _)| v).collect();
+        let candidates = takers(def, &kinds, kind);
         let Some(first) = candidates.first() else { continue };
         accepted.push(kind);
         let body = if candidates.len() > 1 {
-            buffered = true;
             let value = match kind {
                 JsonKinds::NULL => quote! { serde_json::Value::Null },
                 JsonKinds::BOOL => quote! { serde_json::Value::Bool(value) },
@@ -656,7 +670,7 @@ fn untagged_deserialize(api: &Api, name: &Ident, def: &UnionDef) -> TokenStream 
         methods.extend(visit_methods(kind, &body));
     }
     let expecting = expecting_text(&accepted);
-    let from_buffered = buffered.then(|| {
+    let from_buffered = shared_kinds(def, &kinds).then(|| {
         let attempts = def.variants.iter().map(|variant| {
             let ident = format_ident!("{}", variant.rust_name);
             if variant.ty == TypeRef::Unit {
@@ -684,24 +698,9 @@ fn untagged_deserialize(api: &Api, name: &Ident, def: &UnionDef) -> TokenStream 
             }
         }
     });
+    let deserialize = visitor_deserialize(name, &expecting, &quote! { #(#methods)* }, &quote! { deserialize_any });
     quote! {
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-                struct Visitor;
-
-                impl<'de> serde::de::Visitor<'de> for Visitor {
-                    type Value = #name;
-
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-
-                    #(#methods)*
-                }
-
-                deserializer.deserialize_any(Visitor)
-            }
-        }
+        #deserialize
 
         #from_buffered
     }
