@@ -177,7 +177,8 @@ pub mod phases {
         example: TokenStream,
         lib: TokenStream,
         client: TokenStream,
-        types: Option<emit::TypesModule>,
+        /// The head of `types.rs` (docs and imports); its types are emitted while formatting.
+        types: Option<TokenStream>,
     }
 
     /// Checks the recorded hash and reads the bytes into a value tree (JSON or YAML).

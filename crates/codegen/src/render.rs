@@ -73,20 +73,25 @@ pub(crate) fn types_items(api: &crate::ir::Api, threads: usize) -> Result<String
     if threads <= 1 || defs.len() < 2 * PARALLEL_FROM {
         return format_share(&defs);
     }
-    let share = defs.len().div_ceil(threads);
+    // The first share on this thread, the others on threads of their own.
+    let mut chunks = defs.chunks(defs.len().div_ceil(threads));
+    let first = chunks.next().unwrap_or_default();
     let shares: Vec<String> = std::thread::scope(|scope| {
-        let handles: Vec<_> = defs.chunks(share).map(|chunk| scope.spawn(move || format_share(chunk))).collect();
-        handles
-            .into_iter()
-            .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        let handles: Vec<_> = chunks.map(|chunk| scope.spawn(move || format_share(chunk))).collect();
+        std::iter::once(format_share(first))
+            .chain(
+                handles
+                    .into_iter()
+                    .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))),
+            )
             .collect::<Result<_, _>>()
     })?;
     Ok(shares.concat())
 }
 
 /// The `types.rs` file: the header, the module's head, and its formatted items.
-pub(crate) fn types_file(header: &str, module: crate::emit::TypesModule, items: &str) -> Result<String, String> {
-    let mut formatted = prettyplease::unparse(&parse(module.head)?);
+pub(crate) fn types_file(header: &str, head: TokenStream, items: &str) -> Result<String, String> {
+    let mut formatted = prettyplease::unparse(&parse(head)?);
     formatted.push_str(items);
     Ok(format!("// {header}\n\n{}", space_items(&formatted)))
 }

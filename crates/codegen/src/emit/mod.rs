@@ -13,7 +13,7 @@ use crate::{Dependencies, RuntimeSource};
 
 pub(crate) use self::client::client_module;
 pub(crate) use self::readme::readme;
-pub(crate) use self::types::{TypesModule, type_items, types_module};
+pub(crate) use self::types::{type_items, types_module};
 
 /// An identifier from a name the naming module produced (possibly raw, `r#type`).
 pub(crate) fn ident(name: &str) -> Ident {

@@ -10,22 +10,15 @@ use crate::ir::{
 };
 use crate::naming;
 
-/// The `types.rs` module's head: its docs and imports. The types themselves are emitted by
-/// [`type_items`] in the format phase, a share of them on each core (tokens cannot move between
-/// threads, so each thread emits what it formats).
-#[derive(Debug, Clone)]
-pub(crate) struct TypesModule {
-    /// The module docs and imports.
-    pub(crate) head: TokenStream,
-}
-
 /// One type's items, with the features they are compiled under (none: always).
 pub(crate) fn type_items<'a>(api: &Api, def: &'a TypeDef) -> (TokenStream, &'a [String]) {
     (type_def(api, def), &def.features)
 }
 
-/// The head of the `types.rs` file.
-pub(crate) fn types_module(api: &Api) -> TypesModule {
+/// The head of the `types.rs` module: its docs and imports. The types themselves are emitted by
+/// [`type_items`] in the format phase, a share of them on each core (tokens cannot move between
+/// threads, so each thread emits what it formats).
+pub(crate) fn types_module(api: &Api) -> TokenStream {
     let title = format!(" Request, response and error types of the {} API.", api.display_name);
     let serde_import = api
         .types
@@ -40,14 +33,13 @@ pub(crate) fn types_module(api: &Api) -> TypesModule {
         .then(|| quote! { use client_runtime::__private::de; });
     // With some features off, the types that use an import may all be left out.
     let allow_unused = (!api.features.is_empty()).then(|| quote! { #![allow(unused_imports)] });
-    let head = quote! {
+    quote! {
         #![doc = #title]
         #allow_unused
         #nullable_import
         #serde_import
         #de_import
-    };
-    TypesModule { head }
+    }
 }
 
 /// Whether a type's written-out decoder calls the runtime's `de` building blocks.
