@@ -146,3 +146,61 @@ impl FromClientCore for Client {
         Self { core }
     }
 }
+
+/// Mints a token with [`Client::generate_streaming_token`] (`GET /v3/token`).
+///
+/// The lifetime goes in the query parameter `expires_in_seconds`, in seconds; 1 to 600 seconds are allowed. The API requires a lifetime, so 60 seconds are asked for when the request names none.
+///
+/// The token is read from `/token` of the answer, and its expiry from `/expires_in_seconds` (seconds from the request).
+impl client_runtime::MintToken for Client {
+    type Response = types::GenerateStreamingTokenResponse;
+
+    type ErrorBody = types::GenerateStreamingTokenError;
+
+    fn provider(&self) -> &'static str {
+        PROVIDER.name
+    }
+
+    fn lifetime_rule(&self) -> client_runtime::token::LifetimeRule {
+        client_runtime::token::LifetimeRule::seconds(1, Some(600), Some(60))
+    }
+
+    async fn mint_token(
+        &self,
+        request: &client_runtime::TokenRequest,
+    ) -> Result<
+        client_runtime::ShortLivedToken<Self::Response>,
+        client_runtime::MintError<Self::ErrorBody>,
+    > {
+        let lifetime = self
+            .lifetime_rule()
+            .required_seconds_for(PROVIDER.name, request)?;
+        let sent_at = std::time::SystemTime::now();
+        let params = types::GenerateStreamingTokenParams::new(lifetime);
+        let response = self.generate_streaming_token(&params).await?;
+        let token = client_runtime::token::required_token(
+            PROVIDER.name,
+            "/token",
+            Some(response.token.expose_secret()),
+        )?;
+        let expires_at = Some(
+            client_runtime::token::expires_at(
+                PROVIDER.name,
+                "/expires_in_seconds",
+                client_runtime::token::ExpiryKind::RelativeSeconds,
+                client_runtime::token::ExpiryValue::Number(
+                    response.expires_in_seconds as f64,
+                ),
+                sent_at,
+            )?,
+        );
+        Ok(
+            client_runtime::ShortLivedToken::new(
+                PROVIDER.name,
+                token,
+                expires_at,
+                response,
+            ),
+        )
+    }
+}

@@ -176,6 +176,11 @@ impl ClientCore {
         base_url_text(&self.inner.base)
     }
 
+    /// The API key the client sends, if it was given one.
+    pub fn api_key(&self) -> Option<&Secret> {
+        self.inner.api_key.as_ref()
+    }
+
     /// The timeout of each attempt.
     pub fn timeout(&self) -> Duration {
         self.timeout

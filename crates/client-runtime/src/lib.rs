@@ -83,6 +83,9 @@
 //! `rustls-ring` ([`TlsBackend::selected`] tells which); with none, this crate does not compile.
 //! [`ClientBuilder::root_certificates_pem`] adds trusted roots under any of them.
 //!
+//! - `token` (off by default): [`MintToken`], one interface over APIs that mint short-lived
+//!   tokens for browsers and devices (the [`token`] module). Generated crates whose settings
+//!   describe a token operation turn it on.
 //! - `tracing` (off by default): one [`tracing`](https://docs.rs/tracing) span per request
 //!   attempt, with the provider, method, path template, attempt number and status. Generated
 //!   crates forward it as their own `tracing` feature.
@@ -104,6 +107,8 @@ mod retry;
 mod secret;
 mod stream;
 mod tls;
+#[cfg(feature = "token")]
+pub mod token;
 
 pub use crate::body::{FilePart, Multipart};
 pub use crate::builder::{ClientBuilder, ConfigError};
@@ -117,6 +122,8 @@ pub use crate::retry::RetryPolicy;
 pub use crate::secret::Secret;
 pub use crate::stream::{ByteStream, DONE, EventStream, ServerEvent};
 pub use crate::tls::{TlsBackend, http_client_builder};
+#[cfg(feature = "token")]
+pub use crate::token::{MintError, MintToken, ShortLivedToken, TokenRequest};
 
 /// Re-exported so generated code and users name the same types.
 pub use bytes::Bytes;

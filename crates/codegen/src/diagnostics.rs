@@ -144,6 +144,15 @@ impl Diagnostics {
         self.push(Severity::Error, location, message.into());
     }
 
+    /// An error in another file than the spec: the provider's settings.
+    pub(crate) fn error_in(&mut self, file: &str, location: Location, message: impl Into<String>) {
+        let diagnostic =
+            Diagnostic { severity: Severity::Error, file: file.to_owned(), location, message: message.into() };
+        if !self.items.contains(&diagnostic) {
+            self.items.push(diagnostic);
+        }
+    }
+
     pub(crate) fn warning(&mut self, location: Location, message: impl Into<String>) {
         self.push(Severity::Warning, location, message.into());
     }

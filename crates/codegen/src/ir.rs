@@ -38,6 +38,92 @@ pub struct Api {
     /// One Cargo feature per tag, when operations are sorted under several tags, so users
     /// compile only the operations they call. Empty: no features.
     pub features: Vec<Feature>,
+    /// How the client mints a short-lived token (`impl MintToken`), from the settings' `[token]`
+    /// table checked against the spec; `None` without one.
+    pub token: Option<TokenMint>,
+}
+
+/// How the client mints a short-lived token through one of its operations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenMint {
+    /// The operation's id ([`Operation::id`]).
+    pub operation: String,
+    /// Where the lifetime goes and what the spec allows; `None` when the vendor takes none.
+    pub lifetime: Option<TokenLifetime>,
+    /// The wire name of the body field that carries the client's API key.
+    pub api_key_field: Option<String>,
+    /// Where the token is in the answer.
+    pub token: ValuePath,
+    /// Where the expiry is in the answer, and how it is written.
+    pub expiry: Option<(ValuePath, crate::settings::ExpiryKind)>,
+}
+
+/// Where a token's lifetime goes, and its bounds in whole seconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenLifetime {
+    /// A body field or a query parameter.
+    pub place: LifetimePlace,
+    /// The field's or parameter's wire name.
+    pub name: String,
+    /// Seconds, or an absolute time.
+    pub unit: crate::settings::LifetimeUnit,
+    /// The shortest lifetime allowed.
+    pub min: u64,
+    /// The longest lifetime allowed.
+    pub max: Option<u64>,
+    /// Sent when none is asked for, where the spec requires a lifetime.
+    pub default: Option<u64>,
+}
+
+/// Where in a request a token's lifetime goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LifetimePlace {
+    /// A field of the JSON body.
+    Body,
+    /// A query parameter.
+    Query,
+}
+
+/// A JSON pointer into a typed answer, resolved to the Rust fields it passes through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValuePath {
+    /// The pointer as the settings wrote it.
+    pub pointer: String,
+    /// Each step from the answer to the value.
+    pub steps: Vec<PathStep>,
+    /// What the value is.
+    pub leaf: LeafKind,
+}
+
+/// One step of a [`ValuePath`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathStep {
+    /// A field of a generated struct, wrapped as the field is.
+    Field {
+        /// The field's Rust name.
+        rust_name: String,
+        /// `T`, `Option<T>` or `Nullable<T>`.
+        wrapper: Wrapper,
+    },
+    /// The rest of the pointer, read from JSON the spec leaves free-form (`serde_json::Value`).
+    Json(String),
+    /// One key of a free-form JSON object (`serde_json::Map`), then the rest, if any.
+    JsonObject(String, Option<String>),
+}
+
+/// The kind of value a [`ValuePath`] ends at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeafKind {
+    /// `String`.
+    String,
+    /// `Secret`.
+    Secret,
+    /// An integer.
+    Integer,
+    /// A float.
+    Float(FloatKind),
+    /// A free-form JSON value.
+    Json,
 }
 
 /// A Cargo feature: the operations of one tag, and the types only they reach.

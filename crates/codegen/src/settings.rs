@@ -27,6 +27,154 @@ pub struct Settings {
     /// `Secret`, whose `Debug` output is redacted.
     #[serde(default)]
     pub secret_fields: Vec<String>,
+    /// The operation that mints a short-lived token, and how to read it: the generated client
+    /// then implements `client_runtime::MintToken`.
+    pub token: Option<TokenSettings>,
+    /// The settings file, as `from_toml` was told (for diagnostics); empty when there is none.
+    #[serde(skip)]
+    pub file: String,
+}
+
+/// The `[token]` table: how the generated client mints a token through one of the spec's
+/// operations. Pointers are JSON pointers (RFC 6901) into the request or response body; each is
+/// checked against the spec, and one that does not resolve is an error at its line here.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenSettings {
+    /// The token operation: operationId, or `METHOD /path` without one.
+    pub operation: Located<String>,
+    /// Where the token is in the success body (`/data/token`).
+    pub token: Located<String>,
+    /// Where the expiry is in the success body, and how it is written; absent when the answer
+    /// does not say.
+    pub expiry: Option<ExpirySettings>,
+    /// Where the lifetime goes; absent when the vendor takes none (asking for one is then an
+    /// error).
+    pub lifetime: Option<LifetimeSettings>,
+    /// A field of the request body that carries the client's API key (some vendors want it in
+    /// the body as well as, or instead of, a header).
+    pub api_key_in_body: Option<Located<String>>,
+    /// The success body's schema is free-form (`{}`), so the response pointers cannot be checked
+    /// against the spec and are read from the JSON as it comes. Must be said explicitly.
+    #[serde(default)]
+    pub free_form_response: bool,
+}
+
+/// Where a token's expiry is in the answer.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpirySettings {
+    /// The JSON pointer of the expiry in the success body.
+    pub pointer: Located<String>,
+    /// How it is written.
+    pub kind: ExpiryKind,
+}
+
+/// How an answer writes a token's expiry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpiryKind {
+    /// A number of seconds from now.
+    RelativeSeconds,
+    /// Seconds since the Unix epoch.
+    EpochSeconds,
+    /// An RFC 3339 (ISO 8601) time string.
+    Rfc3339,
+}
+
+/// Where the wanted lifetime goes in the request: one of `body` and `query`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LifetimeSettings {
+    /// A JSON pointer to a field of the request body (`/expiresIn`).
+    pub body: Option<Located<String>>,
+    /// The name of a query parameter.
+    pub query: Option<Located<String>>,
+    /// What the value means.
+    pub unit: LifetimeUnit,
+    /// The lifetime, in seconds, sent when none is asked for. Only where the spec requires a
+    /// lifetime (elsewhere the vendor's own default applies); checked against the spec's
+    /// bounds.
+    pub default_seconds: Option<Located<u64>>,
+}
+
+/// What a lifetime value in a request means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LifetimeUnit {
+    /// The lifetime in seconds.
+    Seconds,
+    /// The moment the token should expire, in seconds since the Unix epoch: now plus the
+    /// lifetime.
+    EpochSeconds,
+}
+
+/// A value from the settings file with the place it was written, for diagnostics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// Its byte range in the file.
+    span: std::ops::Range<usize>,
+    /// Its 1-based line and column, filled in once the file's text is known.
+    place: (usize, usize),
+}
+
+impl<T> Located<T> {
+    /// A value with no place in a file (settings made in code).
+    pub fn new(value: T) -> Self {
+        Self { value, span: 0..0, place: (0, 0) }
+    }
+
+    /// Where it was written: a line and column, or the file as a whole.
+    pub fn location(&self) -> crate::Location {
+        match self.place {
+            (0, _) => crate::Location::File,
+            (line, column) => crate::Location::Line { line, column },
+        }
+    }
+
+    fn locate(&mut self, text: &str) {
+        self.place = line_column(text, self.span.start);
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = toml::Spanned::<T>::deserialize(deserializer)?;
+        let span = spanned.span();
+        Ok(Self { value: spanned.into_inner(), span, place: (0, 0) })
+    }
+}
+
+impl TokenSettings {
+    /// Fills in the line and column of every located value.
+    fn locate(&mut self, text: &str) {
+        self.operation.locate(text);
+        self.token.locate(text);
+        if let Some(expiry) = &mut self.expiry {
+            expiry.pointer.locate(text);
+        }
+        if let Some(lifetime) = &mut self.lifetime {
+            for place in [&mut lifetime.body, &mut lifetime.query].into_iter().flatten() {
+                place.locate(text);
+            }
+            if let Some(default) = &mut lifetime.default_seconds {
+                default.locate(text);
+            }
+        }
+        if let Some(field) = &mut self.api_key_in_body {
+            field.locate(text);
+        }
+    }
+}
+
+/// The 1-based line and column of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    (line, column)
 }
 
 /// Provenance of the vendored spec, and where `cargo xtask refresh` downloads it again.
@@ -176,19 +324,22 @@ fn rust_method_name<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result
 impl Settings {
     /// Parses settings from TOML; `file` names the file in the error.
     pub fn from_toml(file: &str, text: &str) -> Result<Self, crate::Error> {
-        toml::from_str(text).map_err(|error| {
+        let mut settings: Self = toml::from_str(text).map_err(|error| {
             let location = match error.span() {
                 Some(span) => {
-                    let before = &text[..span.start.min(text.len())];
-                    let line = before.matches('\n').count() + 1;
-                    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+                    let (line, column) = line_column(text, span.start);
                     crate::Location::Line { line, column }
                 }
                 None => crate::Location::File,
             };
             let mut diagnostics = crate::diagnostics::Diagnostics::new(file);
             diagnostics.fatal(location, error.message().to_owned())
-        })
+        })?;
+        settings.file = file.to_owned();
+        if let Some(token) = &mut settings.token {
+            token.locate(text);
+        }
+        Ok(settings)
     }
 
     /// Settings for a spec that has no settings file: everything derived from the crate name.

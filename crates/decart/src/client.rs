@@ -115,3 +115,63 @@ impl FromClientCore for Client {
         Self { core }
     }
 }
+
+/// Mints a token with [`Client::create_client_token`] (`POST /v1/client/tokens`).
+///
+/// The lifetime goes in the body field `expiresIn`, in seconds; at least 1 second(s) are allowed. Without one, the API's own default applies.
+///
+/// The token is read from `/apiKey` of the answer, and its expiry from `/expiresAt` (an RFC 3339 time).
+impl client_runtime::MintToken for Client {
+    type Response = types::ClientTokenResponse;
+
+    type ErrorBody = types::CreateClientTokenError;
+
+    fn provider(&self) -> &'static str {
+        PROVIDER.name
+    }
+
+    fn lifetime_rule(&self) -> client_runtime::token::LifetimeRule {
+        client_runtime::token::LifetimeRule::seconds(1, None, None)
+    }
+
+    async fn mint_token(
+        &self,
+        request: &client_runtime::TokenRequest,
+    ) -> Result<
+        client_runtime::ShortLivedToken<Self::Response>,
+        client_runtime::MintError<Self::ErrorBody>,
+    > {
+        let lifetime = self.lifetime_rule().seconds_for(PROVIDER.name, request)?;
+        let body = types::ClientTokenRequest {
+            expires_in: lifetime
+                .map_or(
+                    client_runtime::Nullable::Absent,
+                    client_runtime::Nullable::Value,
+                ),
+            ..Default::default()
+        };
+        let response = self.create_client_token(Some(&body)).await?;
+        let token = client_runtime::token::required_token(
+            PROVIDER.name,
+            "/apiKey",
+            Some(response.api_key.expose_secret()),
+        )?;
+        let expires_at = Some(
+            client_runtime::token::expires_at(
+                PROVIDER.name,
+                "/expiresAt",
+                client_runtime::token::ExpiryKind::Rfc3339,
+                client_runtime::token::ExpiryValue::Text(&response.expires_at),
+                std::time::SystemTime::now(),
+            )?,
+        );
+        Ok(
+            client_runtime::ShortLivedToken::new(
+                PROVIDER.name,
+                token,
+                expires_at,
+                response,
+            ),
+        )
+    }
+}

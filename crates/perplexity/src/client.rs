@@ -112,3 +112,47 @@ impl FromClientCore for Client {
         Self { core }
     }
 }
+
+/// Mints a token with [`Client::generate_auth_token`] (`POST /generate_auth_token`).
+///
+/// The API takes no lifetime: asking for one is an error, not silently dropped.
+///
+/// The token is read from `/auth_token` of the answer, and the API does not say when it expires.
+impl client_runtime::MintToken for Client {
+    type Response = types::GenerateAuthTokenResponse;
+
+    type ErrorBody = client_runtime::NoErrorBody;
+
+    fn provider(&self) -> &'static str {
+        PROVIDER.name
+    }
+
+    fn lifetime_rule(&self) -> client_runtime::token::LifetimeRule {
+        client_runtime::token::LifetimeRule::FIXED
+    }
+
+    async fn mint_token(
+        &self,
+        request: &client_runtime::TokenRequest,
+    ) -> Result<
+        client_runtime::ShortLivedToken<Self::Response>,
+        client_runtime::MintError<Self::ErrorBody>,
+    > {
+        self.lifetime_rule().seconds_for(PROVIDER.name, request)?;
+        let response = self.generate_auth_token(None).await?;
+        let token = client_runtime::token::required_token(
+            PROVIDER.name,
+            "/auth_token",
+            Some(response.auth_token.expose_secret()),
+        )?;
+        let expires_at = None;
+        Ok(
+            client_runtime::ShortLivedToken::new(
+                PROVIDER.name,
+                token,
+                expires_at,
+                response,
+            ),
+        )
+    }
+}

@@ -116,3 +116,73 @@ impl FromClientCore for Client {
         Self { core }
     }
 }
+
+/// Mints a token with [`Client::create_auto_session_token`] (`POST /auto/token`).
+///
+/// The lifetime goes in the body field `expiryStamp`, as the time it ends, in seconds since the Unix epoch; at least 1 second(s) are allowed. Without one, the API's own default applies.
+///
+/// The token is read from `/session_token` of the answer, and the API does not say when it expires.
+impl client_runtime::MintToken for Client {
+    type Response = serde_json::Value;
+
+    type ErrorBody = types::CreateAutoSessionTokenError;
+
+    fn provider(&self) -> &'static str {
+        PROVIDER.name
+    }
+
+    fn lifetime_rule(&self) -> client_runtime::token::LifetimeRule {
+        client_runtime::token::LifetimeRule::seconds(1, None, None)
+    }
+
+    async fn mint_token(
+        &self,
+        request: &client_runtime::TokenRequest,
+    ) -> Result<
+        client_runtime::ShortLivedToken<Self::Response>,
+        client_runtime::MintError<Self::ErrorBody>,
+    > {
+        let lifetime = self.lifetime_rule().seconds_for(PROVIDER.name, request)?;
+        let sent_at = std::time::SystemTime::now();
+        let lifetime = lifetime
+            .map(|seconds| client_runtime::token::epoch_seconds_after(sent_at, seconds));
+        let body = {
+            let Some(api_key) = self.core.api_key() else {
+                return Err(
+                    client_runtime::MintError::Request(
+                        client_runtime::Error::InvalidRequest(
+                            client_runtime::InvalidRequest::new(
+                                "the client has no API key to put in the token request",
+                            ),
+                        ),
+                    ),
+                );
+            };
+            types::TokenRequest {
+                expiry_stamp: lifetime
+                    .map_or(
+                        client_runtime::Nullable::Absent,
+                        client_runtime::Nullable::Value,
+                    ),
+                ..types::TokenRequest::new(api_key.clone())
+            }
+        };
+
+        #[allow(deprecated)]
+        let response = self.create_auto_session_token(&body).await?;
+        let token = client_runtime::token::required_token(
+            PROVIDER.name,
+            "/session_token",
+            response.pointer("/session_token").and_then(serde_json::Value::as_str),
+        )?;
+        let expires_at = None;
+        Ok(
+            client_runtime::ShortLivedToken::new(
+                PROVIDER.name,
+                token,
+                expires_at,
+                response,
+            ),
+        )
+    }
+}

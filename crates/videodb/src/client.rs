@@ -109,6 +109,70 @@ impl FromClientCore for Client {
     }
 }
 
+/// Mints a token with [`Client::create_capture_session_token`] (`POST /capture/session/token`).
+///
+/// The lifetime goes in the body field `expires_in`, in seconds; at least 1 second(s) are allowed. Without one, the API's own default applies.
+///
+/// The token is read from `/data/token` of the answer, and its expiry from `/data/expires_at` (seconds since the Unix epoch).
+impl client_runtime::MintToken for Client {
+    type Response = types::CreateCaptureSessionTokenResponse;
+
+    type ErrorBody = client_runtime::NoErrorBody;
+
+    fn provider(&self) -> &'static str {
+        PROVIDER.name
+    }
+
+    fn lifetime_rule(&self) -> client_runtime::token::LifetimeRule {
+        client_runtime::token::LifetimeRule::seconds(1, None, None)
+    }
+
+    async fn mint_token(
+        &self,
+        request: &client_runtime::TokenRequest,
+    ) -> Result<
+        client_runtime::ShortLivedToken<Self::Response>,
+        client_runtime::MintError<Self::ErrorBody>,
+    > {
+        let lifetime = self.lifetime_rule().seconds_for(PROVIDER.name, request)?;
+        let body = types::CreateCaptureSessionTokenRequest {
+            expires_in: lifetime,
+            ..Default::default()
+        };
+        let response = self.create_capture_session_token(&body).await?;
+        let token = client_runtime::token::required_token(
+            PROVIDER.name,
+            "/data/token",
+            response
+                .data
+                .as_ref()
+                .and_then(|value| value.token.as_ref())
+                .map(client_runtime::Secret::expose_secret),
+        )?;
+        let expires_at = response
+            .data
+            .as_ref()
+            .and_then(|value| value.expires_at.as_ref())
+            .map(|number| client_runtime::token::ExpiryValue::Number(*number))
+            .map(|value| client_runtime::token::expires_at(
+                PROVIDER.name,
+                "/data/expires_at",
+                client_runtime::token::ExpiryKind::EpochSeconds,
+                value,
+                std::time::SystemTime::now(),
+            ))
+            .transpose()?;
+        Ok(
+            client_runtime::ShortLivedToken::new(
+                PROVIDER.name,
+                token,
+                expires_at,
+                response,
+            ),
+        )
+    }
+}
+
 /// The servers the spec lists; pass one to [`ClientBuilder::base_url`](client_runtime::ClientBuilder::base_url).
 pub mod servers {
     /// Production server: `https://api.videodb.io`.

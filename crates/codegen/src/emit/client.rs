@@ -49,6 +49,7 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
         format!(" The environment variable [`Client::from_env`] reads an optional base URL from: `{base_url_env}`.");
 
     let constructors = constructors(api);
+    let mint_token = super::token::mint_token_impl(api);
     let mut from_env_vars = Vec::new();
     if requires_api_key || api.credentials.is_empty() {
         from_env_vars.push(format!("the API key from `{api_key_env}`"));
@@ -201,6 +202,8 @@ pub(crate) fn client_module(api: &Api, settings: &Settings) -> TokenStream {
                 Self { core }
             }
         }
+
+        #mint_token
 
         #servers
     }

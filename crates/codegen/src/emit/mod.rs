@@ -2,6 +2,7 @@
 
 mod client;
 pub(crate) mod readme;
+mod token;
 mod types;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -239,10 +240,12 @@ pub(crate) fn cargo_toml(api: &Api, settings: &Settings, dependencies: &Dependen
     let mut out =
         format!("# {header}\n\n[package]\nname = {}\nversion = {}\n", quoted(&settings.package.name), quoted(&version));
     out.push_str(&format!("description = {}\n", quoted(&description)));
+    // `MintToken` is behind the runtime's `token` feature.
+    let runtime_features = if api.token.is_some() { ", features = [\"token\"]" } else { "" };
     match dependencies {
         Dependencies::Workspace => {
             out.push_str("edition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\npublish.workspace = true\n");
-            out.push_str("\n[dependencies]\nclient-runtime.workspace = true\nserde.workspace = true\nserde_json.workspace = true\n");
+            out.push_str(&format!("\n[dependencies]\nclient-runtime = {{ workspace = true{runtime_features} }}\nserde.workspace = true\nserde_json.workspace = true\n"));
             out.push_str(&features_table(api));
             out.push_str("\n[lints]\nworkspace = true\n");
         }
@@ -255,7 +258,7 @@ pub(crate) fn cargo_toml(api: &Api, settings: &Settings, dependencies: &Dependen
             // The runtime's defaults (its TLS backend) come through this crate's own features.
             out.push_str("edition = \"2024\"\npublish = false\n");
             out.push_str(&format!(
-                "\n[dependencies]\nclient-runtime = {{ {runtime}, default-features = false }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
+                "\n[dependencies]\nclient-runtime = {{ {runtime}, default-features = false{runtime_features} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
             ));
             out.push_str(&features_table(api));
             out.push_str("\n[lints.rust]\nmissing_docs = \"warn\"\nunsafe_code = \"forbid\"\n");

@@ -15,6 +15,7 @@ mod parameters;
 mod passes;
 mod responses;
 pub(crate) mod schema;
+mod token;
 mod webhooks;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -80,12 +81,14 @@ pub(crate) fn lower(document: &OpenAPI, settings: &Settings, diagnostics: &mut D
         credentials,
         schema_count: std::mem::take(&mut lowerer.schema_count),
         features: Vec::new(),
+        token: None,
         operations,
         types: lowerer.types,
     };
     let tag_docs: Vec<(String, Option<String>)> =
         document.tags.iter().map(|tag| (tag.name.clone(), tag.description.clone())).collect();
     features::assign_features(&mut api, &tag_docs, settings.client.features_per_tag);
+    token::lower_token(&mut api, document, settings, lowerer.diagnostics);
     api
 }
 

@@ -107,16 +107,7 @@ impl Lowerer<'_> {
                 schema_docs.retain(|p| p.starts_with("Defaults to") || p.starts_with("Example:"));
             }
             docs.extend(schema_docs);
-            if let openapiv3::SchemaKind::Type(Type::Integer(integer)) = &schema.schema_kind {
-                let bound = |limit: i64, exclusive: bool| Bound { limit: Number::Integer(limit), exclusive };
-                bounds.minimum = integer.minimum.map(|m| bound(m, integer.exclusive_minimum));
-                bounds.maximum = integer.maximum.map(|m| bound(m, integer.exclusive_maximum));
-            }
-            if let openapiv3::SchemaKind::Type(Type::Number(number)) = &schema.schema_kind {
-                let bound = |limit: f64, exclusive: bool| Bound { limit: Number::Float(limit), exclusive };
-                bounds.minimum = number.minimum.map(|m| bound(m, number.exclusive_minimum));
-                bounds.maximum = number.maximum.map(|m| bound(m, number.exclusive_maximum));
-            }
+            bounds = schema_bounds(schema);
         }
         if let TypeRef::Integer(kind) = lowered.ty {
             for (bound, which) in [(&mut bounds.minimum, "minimum"), (&mut bounds.maximum, "maximum")] {
@@ -246,6 +237,22 @@ pub(super) fn location_label(location: ParamLocation) -> &'static str {
         ParamLocation::Query => "query string",
         ParamLocation::Header => "headers",
     }
+}
+
+/// The `minimum` and `maximum` of an integer or number schema.
+pub(super) fn schema_bounds(schema: &openapiv3::Schema) -> Bounds {
+    let mut bounds = Bounds::default();
+    if let openapiv3::SchemaKind::Type(Type::Integer(integer)) = &schema.schema_kind {
+        let bound = |limit: i64, exclusive: bool| Bound { limit: Number::Integer(limit), exclusive };
+        bounds.minimum = integer.minimum.map(|m| bound(m, integer.exclusive_minimum));
+        bounds.maximum = integer.maximum.map(|m| bound(m, integer.exclusive_maximum));
+    }
+    if let openapiv3::SchemaKind::Type(Type::Number(number)) = &schema.schema_kind {
+        let bound = |limit: f64, exclusive: bool| Bound { limit: Number::Float(limit), exclusive };
+        bounds.minimum = number.minimum.map(|m| bound(m, number.exclusive_minimum));
+        bounds.maximum = number.maximum.map(|m| bound(m, number.exclusive_maximum));
+    }
+    bounds
 }
 
 pub(super) fn bounds_doc(bounds: &Bounds) -> Option<String> {
