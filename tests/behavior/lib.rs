@@ -605,4 +605,69 @@ mod tests {
         let whole = client.download_video_stream("v1").await.unwrap().collect_bytes().await.unwrap();
         assert_eq!(whole, video);
     }
+
+    /// `MintToken` from a `[token]` table: the key in the body, a 32-bit query lifetime bounded
+    /// by an exclusive maximum, and the token read through nullable and optional fields.
+    #[tokio::test]
+    async fn a_token_table_mints_through_optional_fields_and_checks_the_bounds() {
+        use fixture_token_minting::{Client, MintError, MintToken, TokenRequest};
+        use std::time::{Duration, UNIX_EPOCH};
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/tokens"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                json!({"result": {"credential": {"value": "tok-1"}, "valid_until": 1_800_000_000.0}}),
+            ))
+            .mount(&server)
+            .await;
+        let client = Client::builder().api_key("k-1").base_url(server.uri()).build().unwrap();
+        let rule = client.lifetime_rule();
+        assert_eq!((rule.min, rule.max), (Duration::from_secs(10), Some(Duration::from_secs(3600))));
+        let refused = client.mint_token(&TokenRequest::with_lifetime(Duration::from_secs(3601))).await;
+        assert!(matches!(refused, Err(MintError::Lifetime(_))), "{refused:?}");
+        let minted = client.mint_token(&TokenRequest::with_lifetime(Duration::from_secs(3600))).await.unwrap();
+        assert_eq!(minted.token.expose_secret(), "tok-1");
+        assert_eq!(minted.expires_at, Some(UNIX_EPOCH + Duration::from_secs(1_800_000_000)));
+        let requests = server.received_requests().await.unwrap();
+        assert_eq!(requests.len(), 1, "the refused lifetime sent nothing");
+        assert_eq!(requests[0].url.query(), Some("ttl=3600"));
+        let body: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
+        assert_eq!(body, json!({"account_key": "k-1"}));
+        // The token field is a `Secret` because the table reads the token from it.
+        let debug = format!("{:?}", minted.response);
+        assert!(!debug.contains("tok-1"), "{debug}");
+    }
+
+    /// Pointers into free-form JSON (`free_form_response = true`), and a nullable body field
+    /// that holds the time the token ends.
+    #[tokio::test]
+    async fn a_token_table_reads_free_form_answers_and_sends_an_absolute_end() {
+        use fixture_token_free_form::{Client, MintError, MintToken, TokenRequest};
+        use std::time::{Duration, SystemTime, UNIX_EPOCH};
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/session"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                json!({"meta": {"session": {"token": "loose-1"}, "expires": "2027-01-01T00:00:00Z"}}),
+            ))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/session"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"meta": {"session": {}}})))
+            .mount(&server)
+            .await;
+        let client = Client::builder().base_url(server.uri()).build().unwrap();
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+        let minted = client.mint_token(&TokenRequest::with_lifetime(Duration::from_secs(60))).await.unwrap();
+        assert_eq!(minted.token.expose_secret(), "loose-1");
+        assert_eq!(minted.expires_at, Some(UNIX_EPOCH + Duration::from_secs(1_798_761_600)));
+        let requests = server.received_requests().await.unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
+        let ends_at = body["ends_at"].as_u64().unwrap();
+        assert!((now + 59..=now + 62).contains(&ends_at), "{ends_at} vs {now}");
+        let missing = client.mint_token(&TokenRequest::new()).await.unwrap_err();
+        assert!(matches!(&missing, MintError::Response(e) if e.pointer == "/meta/session/token"), "{missing:?}");
+    }
 }

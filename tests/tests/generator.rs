@@ -697,3 +697,46 @@ fn parameters_that_cannot_be_sent_are_left_out_with_a_warning() {
     let client = &generated.files.iter().find(|f| f.path == "src/client.rs").expect("client.rs").contents;
     assert!(client.contains("pub async fn get_a(&self, params: &types::GetAParams)"), "{client}");
 }
+
+/// Generates a provider's vendored spec with its `provider.toml` edited by `edit`; the error.
+fn token_settings_error(provider: &str, edit: impl Fn(&str) -> String) -> (codegen::Error, String) {
+    let root = workspace_root();
+    let spec = std::fs::read(root.join(format!("specs/{provider}/openapi.yaml"))).unwrap();
+    let settings_file = format!("specs/{provider}/provider.toml");
+    let text = edit(&std::fs::read_to_string(root.join(&settings_file)).unwrap());
+    let settings = Settings::from_toml(&settings_file, &text).expect("the edited settings parse");
+    let spec_file = format!("specs/{provider}/openapi.yaml");
+    let error = codegen::generate(SpecFile { path: &spec_file, contents: &spec }, &settings, &options())
+        .expect_err("the [token] table must be refused");
+    (error, text)
+}
+
+/// The 1-based line of the first line of `text` that starts with `prefix`.
+fn line_of(text: &str, prefix: &str) -> usize {
+    text.lines().position(|l| l.starts_with(prefix)).expect("the edited line is there") + 1
+}
+
+/// A `[token]` table that does not fit the spec is refused with an error at its line in
+/// `provider.toml`: a pointer that does not resolve, an unknown operation or parameter, a
+/// missing or out-of-bounds default lifetime, and a free-form answer not declared as such.
+#[test]
+fn token_tables_that_do_not_fit_the_spec_are_errors_at_their_line_in_provider_toml() {
+    let cases: [(&str, &str, &str, &str, &str); 6] = [
+        ("videodb", "token = \"/data/token\"", "token = \"/data/tokn\"", "token = ", "has no property `tokn`; it has `token`, `expires_at`, `expires_in`"),
+        ("decart", "operation = \"create_client_token_v1_client_tokens_post\"", "operation = \"mint\"", "operation = ", "the spec has no operation `mint`"),
+        ("assemblyai", ", default_seconds = 60 }", " }", "lifetime = ", "set `default_seconds` (between 1 to 600 seconds)"),
+        ("assemblyai", "default_seconds = 60", "default_seconds = 900", "lifetime = ", "`default_seconds = 900` is outside what the spec allows"),
+        ("assemblyai", "query = \"expires_in_seconds\"", "query = \"ttl\"", "lifetime = ", "has no query parameter `ttl`"),
+        ("simli", "free_form_response = true\n", "", "token = ", "leaves free-form, so it cannot be checked"),
+    ];
+    for (provider, from, to, line_prefix, message) in cases {
+        let (error, text) = token_settings_error(provider, |text| {
+            assert!(text.contains(from), "{provider}: `{from}` is in provider.toml");
+            text.replace(from, to)
+        });
+        let diagnostic = only_error(&error, &format!("specs/{provider}/provider.toml"));
+        assert!(diagnostic.message.contains(message), "{provider}: `{message}` in: {}", diagnostic.message);
+        let Location::Line { line, .. } = diagnostic.location else { panic!("{provider}: not located: {diagnostic}") };
+        assert_eq!(line, line_of(&text, line_prefix), "{provider}: {diagnostic}");
+    }
+}

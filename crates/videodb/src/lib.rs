@@ -13,5 +13,6 @@ pub use client::*;
 #[rustfmt::skip]
 pub use client_runtime::{
     ApiError, ApiResponse, Bytes, ClientBuilder, ConfigError, DecodeError, Error,
-    FilePart, InvalidRequest, NoErrorBody, RetryPolicy, Secret,
+    FilePart, InvalidRequest, MintError, MintToken, NoErrorBody, RetryPolicy, Secret,
+    ShortLivedToken, TokenRequest,
 };

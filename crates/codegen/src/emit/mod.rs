@@ -169,6 +169,9 @@ pub(crate) fn lib_module(api: &Api) -> TokenStream {
     if streams.bytes || streams.events {
         exports.push("Stream");
     }
+    if api.token.is_some() {
+        exports.extend(["MintError", "MintToken", "ShortLivedToken", "TokenRequest"]);
+    }
     exports.sort_unstable();
     let exports = exports.iter().map(|name| format_ident!("{}", name));
     quote! {

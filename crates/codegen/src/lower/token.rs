@@ -17,8 +17,8 @@ pub(super) fn lower_token(api: &mut Api, document: &OpenAPI, settings: &Settings
     let Some(token) = &settings.token else { return };
     let mut check = Check { api, document, token, file: &settings.file, diagnostics, failed: false };
     let mint = check.mint();
-    if let Some(mint) = mint.filter(|_| !check.failed) {
-        check.make_secret(&mint);
+    if let Some(mut mint) = mint.filter(|_| !check.failed) {
+        check.make_secret(&mut mint);
         api.token = Some(mint);
     }
 }
@@ -86,7 +86,10 @@ impl Check<'_> {
                 }
             }
         });
-        self.unfilled(&operation, body.as_ref(), lifetime.as_ref(), api_key_field.as_deref());
+        if !self.failed {
+            // (After an error above, what is unfilled would only repeat it.)
+            self.unfilled(&operation, body.as_ref(), lifetime.as_ref(), api_key_field.as_deref());
+        }
         let ResponseKind::Json(response) = &operation.success.kind else {
             self.error(at, format!("`{}` does not answer with a JSON body", operation.id));
             return None;
@@ -318,13 +321,14 @@ impl Check<'_> {
     }
 
     /// The token's field becomes a `Secret`, so it never shows in `Debug` output.
-    fn make_secret(&mut self, mint: &TokenMint) {
-        let Ok(Some((type_name, wire))) = last_field(self.api, mint) else { return };
-        if let Some(TypeKind::Struct(def)) = self.api.types.get_mut(&type_name).map(|t| &mut t.kind)
+    fn make_secret(&mut self, mint: &mut TokenMint) {
+        if let Some((type_name, wire)) = last_field(self.api, mint)
+            && let Some(TypeKind::Struct(def)) = self.api.types.get_mut(&type_name).map(|t| &mut t.kind)
             && let Some(field) = def.fields.iter_mut().find(|f| f.wire_name == wire)
             && field.ty == TypeRef::String
         {
             field.ty = TypeRef::Secret;
+            mint.token.leaf = LeafKind::Secret;
         }
         if let Some(api_key) = &mint.api_key_field
             && let Some(operation) = self.api.operations.iter().find(|op| op.id == mint.operation)
@@ -462,29 +466,20 @@ fn resolve(api: &Api, response: &TypeRef, pointer: &str) -> Result<(Vec<PathStep
 }
 
 /// The struct and wire name of the field the token is read from, when it is a typed field.
-fn last_field(api: &Api, mint: &TokenMint) -> Result<Option<(String, String)>, String> {
-    let Some(operation) = api.operations.iter().find(|op| op.id == mint.operation) else { return Ok(None) };
-    let ResponseKind::Json(response) = &operation.success.kind else { return Ok(None) };
-    let Some((head, last)) = mint.token.pointer.rsplit_once('/') else { return Ok(None) };
-    let parent = if head.is_empty() {
-        without_aliases(api, response)
-    } else {
-        let (steps, _) = resolve(api, response, head)?;
-        if steps.iter().any(|s| !matches!(s, PathStep::Field { .. })) {
-            return Ok(None);
-        }
-        let mut ty = without_aliases(api, response);
-        for token in head.trim_start_matches('/').split('/').map(crate::diagnostics::unescape_pointer_token) {
-            let TypeRef::Named(name) = &ty else { return Ok(None) };
-            let Some(TypeKind::Struct(def)) = api.types.get(name).map(|t| &t.kind) else { return Ok(None) };
-            let Some(field) = def.fields.iter().find(|f| f.wire_name == token) else { return Ok(None) };
-            ty = without_aliases(api, &field.ty);
-        }
-        ty
-    };
-    match parent {
-        TypeRef::Named(name) => Ok(Some((name, crate::diagnostics::unescape_pointer_token(last)))),
-        _ => Ok(None),
+fn last_field(api: &Api, mint: &TokenMint) -> Option<(String, String)> {
+    let operation = api.operations.iter().find(|op| op.id == mint.operation)?;
+    let ResponseKind::Json(response) = &operation.success.kind else { return None };
+    let tokens: Vec<String> = mint.token.pointer.strip_prefix('/')?.split('/').map(crate::diagnostics::unescape_pointer_token).collect();
+    let (last, head) = tokens.split_last()?;
+    let mut ty = without_aliases(api, response);
+    for token in head {
+        let TypeRef::Named(name) = &ty else { return None };
+        let Some(TypeKind::Struct(def)) = api.types.get(name).map(|t| &t.kind) else { return None };
+        ty = without_aliases(api, &def.fields.iter().find(|f| &f.wire_name == token)?.ty);
+    }
+    match ty {
+        TypeRef::Named(name) => Some((name, last.clone())),
+        _ => None,
     }
 }
 
