@@ -615,9 +615,11 @@ mod tests {
         let server = MockServer::start().await;
         Mock::given(method("POST"))
             .and(path("/tokens"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(
-                json!({"result": {"credential": {"value": "tok-1"}, "valid_until": 1_800_000_000.0}}),
-            ))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(
+                    json!({"result": {"credential": {"value": "tok-1"}, "valid_until": 1_800_000_000.0}}),
+                ),
+            )
             .mount(&server)
             .await;
         let client = Client::builder().api_key("k-1").base_url(server.uri()).build().unwrap();
@@ -647,9 +649,11 @@ mod tests {
         let server = MockServer::start().await;
         Mock::given(method("POST"))
             .and(path("/session"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(
-                json!({"meta": {"session": {"token": "loose-1"}, "expires": "2027-01-01T00:00:00Z"}}),
-            ))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(
+                    json!({"meta": {"session": {"token": "loose-1"}, "expires": "2027-01-01T00:00:00Z"}}),
+                ),
+            )
             .up_to_n_times(1)
             .mount(&server)
             .await;

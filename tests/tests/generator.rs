@@ -722,11 +722,41 @@ fn line_of(text: &str, prefix: &str) -> usize {
 #[test]
 fn token_tables_that_do_not_fit_the_spec_are_errors_at_their_line_in_provider_toml() {
     let cases: [(&str, &str, &str, &str, &str); 6] = [
-        ("videodb", "token = \"/data/token\"", "token = \"/data/tokn\"", "token = ", "has no property `tokn`; it has `token`, `expires_at`, `expires_in`"),
-        ("decart", "operation = \"create_client_token_v1_client_tokens_post\"", "operation = \"mint\"", "operation = ", "the spec has no operation `mint`"),
-        ("assemblyai", ", default_seconds = 60 }", " }", "lifetime = ", "set `default_seconds` (between 1 to 600 seconds)"),
-        ("assemblyai", "default_seconds = 60", "default_seconds = 900", "lifetime = ", "`default_seconds = 900` is outside what the spec allows"),
-        ("assemblyai", "query = \"expires_in_seconds\"", "query = \"ttl\"", "lifetime = ", "has no query parameter `ttl`"),
+        (
+            "videodb",
+            "token = \"/data/token\"",
+            "token = \"/data/tokn\"",
+            "token = ",
+            "has no property `tokn`; it has `token`, `expires_at`, `expires_in`",
+        ),
+        (
+            "decart",
+            "operation = \"create_client_token_v1_client_tokens_post\"",
+            "operation = \"mint\"",
+            "operation = ",
+            "the spec has no operation `mint`",
+        ),
+        (
+            "assemblyai",
+            ", default_seconds = 60 }",
+            " }",
+            "lifetime = ",
+            "set `default_seconds` (between 1 to 600 seconds)",
+        ),
+        (
+            "assemblyai",
+            "default_seconds = 60",
+            "default_seconds = 900",
+            "lifetime = ",
+            "`default_seconds = 900` is outside what the spec allows",
+        ),
+        (
+            "assemblyai",
+            "query = \"expires_in_seconds\"",
+            "query = \"ttl\"",
+            "lifetime = ",
+            "has no query parameter `ttl`",
+        ),
         ("simli", "free_form_response = true\n", "", "token = ", "leaves free-form, so it cannot be checked"),
     ];
     for (provider, from, to, line_prefix, message) in cases {

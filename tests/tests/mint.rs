@@ -83,7 +83,10 @@ async fn simli_without_a_lifetime_leaves_the_stamp_out_and_a_missing_token_is_na
     let error = simli.mint_token(&TokenRequest::new()).await.unwrap_err();
     let MintError::Response(missing) = &error else { panic!("expected a response error, got {error:?}") };
     assert_eq!(missing.pointer, "/session_token");
-    assert_eq!(error.to_string(), "Simli's token answer has no usable value at `/session_token`: the answer has no token there");
+    assert_eq!(
+        error.to_string(),
+        "Simli's token answer has no usable value at `/session_token`: the answer has no token there"
+    );
     assert_eq!(json_body(&only_request(&server).await), json!({"simliAPIKey": KEY}));
 }
 
@@ -221,5 +224,8 @@ async fn videodb_without_a_token_in_data_is_a_clear_error() {
     answer(&server, "POST", "/capture/session/token", 200, json!({"success": false, "data": {}})).await;
     let videodb = client(videodb::Client::builder(), &server);
     let error = videodb.mint_token(&TokenRequest::new()).await.unwrap_err();
-    assert_eq!(error.to_string(), "VideoDB's token answer has no usable value at `/data/token`: the answer has no token there");
+    assert_eq!(
+        error.to_string(),
+        "VideoDB's token answer has no usable value at `/data/token`: the answer has no token there"
+    );
 }

@@ -205,6 +205,11 @@ pub struct Credential {
 /// that the emitted client has exactly these.
 pub const CLIENT_METHODS: &[&str] = &["new", "from_env", "builder", "base_url", "with_timeout"];
 
+/// The methods of `client_runtime::MintToken`, which a client with a `[token]` table implements:
+/// an operation's method of the same name would shadow the trait's for callers, so operations
+/// are kept off them too.
+pub const MINT_TOKEN_METHODS: &[&str] = &["mint_token", "lifetime_rule", "provider"];
+
 impl Api {
     /// Whether some struct has a field that is optional and nullable: a `Nullable<T>`.
     pub fn uses_nullable(&self) -> bool {

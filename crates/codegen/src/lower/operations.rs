@@ -91,6 +91,14 @@ impl Lowerer<'_> {
     /// another adds the path's words (`update_teams`), and a method name that is already taken
     /// (by another operation, or the client's own methods) does the same, with a warning, and
     /// then a number. Spec order decides who keeps a name, so the result is deterministic.
+    /// The client's method names that operations must stay off, each with who has it: the
+    /// client's own, and `MintToken`'s when the settings describe a token operation.
+    fn own_method_names(&self) -> Vec<(&'static str, &'static str)> {
+        let own = crate::ir::CLIENT_METHODS.iter().map(|name| (*name, "the client's own method"));
+        let mint = crate::ir::MINT_TOKEN_METHODS.iter().map(|name| (*name, "a method of the `MintToken` trait"));
+        own.chain(mint.filter(|_| self.settings.token.is_some())).collect()
+    }
+
     fn name_operations(&mut self) -> BTreeMap<(String, String), (String, String)> {
         let path_naming = self.path_naming();
         let mut listed: Vec<(String, String, Option<String>)> = Vec::new();
@@ -116,10 +124,8 @@ impl Lowerer<'_> {
         }
         let mut names = BTreeMap::new();
         let mut ids: BTreeSet<String> = BTreeSet::new();
-        let mut owners: BTreeMap<String, String> = crate::ir::CLIENT_METHODS
-            .iter()
-            .map(|name| ((*name).to_owned(), "the client's own method".to_owned()))
-            .collect();
+        let mut owners: BTreeMap<String, String> =
+            self.own_method_names().into_iter().map(|(name, owner)| (name.to_owned(), owner.to_owned())).collect();
         for (path, method, operation_id) in &listed {
             let at = pointer("#/paths", &[path, method]);
             let place = format!("{} {path}", method.to_ascii_uppercase());
@@ -191,7 +197,8 @@ impl Lowerer<'_> {
     /// becomes `<name>_with_raw_response`, `<name>_byte_stream` or `<name>_event_stream`, then
     /// numbered, with a warning.
     fn name_derived_methods(&mut self, operations: &mut [(Operation, String)]) {
-        let mut taken: BTreeSet<String> = crate::ir::CLIENT_METHODS.iter().map(|name| (*name).to_owned()).collect();
+        let mut taken: BTreeSet<String> =
+            self.own_method_names().into_iter().map(|(name, _)| name.to_owned()).collect();
         taken.extend(operations.iter().map(|(operation, _)| naming::unraw(&operation.method_name).to_owned()));
         for (operation, at) in operations.iter_mut() {
             let main = naming::unraw(&operation.method_name).to_owned();

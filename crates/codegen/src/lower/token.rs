@@ -448,7 +448,9 @@ fn resolve(api: &Api, response: &TypeRef, pointer: &str) -> Result<(Vec<PathStep
                     ty = without_aliases(api, &field.ty);
                 }
                 _ => {
-                    return Err(format!("`{name}` is not an object with known properties, so `{token}` cannot be read"));
+                    return Err(format!(
+                        "`{name}` is not an object with known properties, so `{token}` cannot be read"
+                    ));
                 }
             },
             other => return Err(format!("{} has no property `{token}`", describe(other))),
@@ -469,7 +471,8 @@ fn resolve(api: &Api, response: &TypeRef, pointer: &str) -> Result<(Vec<PathStep
 fn last_field(api: &Api, mint: &TokenMint) -> Option<(String, String)> {
     let operation = api.operations.iter().find(|op| op.id == mint.operation)?;
     let ResponseKind::Json(response) = &operation.success.kind else { return None };
-    let tokens: Vec<String> = mint.token.pointer.strip_prefix('/')?.split('/').map(crate::diagnostics::unescape_pointer_token).collect();
+    let tokens: Vec<String> =
+        mint.token.pointer.strip_prefix('/')?.split('/').map(crate::diagnostics::unescape_pointer_token).collect();
     let (last, head) = tokens.split_last()?;
     let mut ty = without_aliases(api, response);
     for token in head {
