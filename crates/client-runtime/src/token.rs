@@ -281,9 +281,9 @@ impl<E> From<TokenResponseError> for MintError<E> {
 /// token operation. See the [module docs](self) for an example.
 pub trait MintToken {
     /// The token operation's typed answer, kept in [`ShortLivedToken::response`].
-    type Response: Send;
+    type Response: Send + 'static;
     /// The token operation's documented error bodies.
-    type ErrorBody: Send;
+    type ErrorBody: fmt::Debug + Send + Sync + 'static;
 
     /// The provider's display name (`Decart`).
     fn provider(&self) -> &'static str;
