@@ -49,6 +49,9 @@ pub(crate) fn readme(api: &Api, settings: &Settings, header: &str, example_code:
     if !api.credentials.is_empty() {
         out.push_str(&credentials_section(api));
     }
+    if let Some(section) = token_section(api) {
+        out.push_str(&section);
+    }
     if api.uses_nullable() {
         out.push_str(&nullable_section(api, &settings.package.name));
     }
@@ -401,4 +404,36 @@ fn value_expr(api: &Api, krate: &proc_macro2::Ident, ty: &TypeRef, name: &str, d
         TypeRef::File => quote! { #krate::FilePart::new(b"file contents".to_vec()).file_name("example.bin") },
         TypeRef::JsonObject | TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Option(_) => quote! { Default::default() },
     }
+}
+
+/// How the client mints a token through `MintToken`, when the settings describe it.
+fn token_section(api: &Api) -> Option<String> {
+    let mint = api.token.as_ref()?;
+    let operation = api.operations.iter().find(|op| op.id == mint.operation)?;
+    let method = naming::unraw(&operation.method_name);
+    let lifetime = match &mint.lifetime {
+        None => "The API takes no lifetime, so asking for one is an error.".to_owned(),
+        Some(lifetime) => {
+            let bounds = match lifetime.max {
+                Some(max) => format!("{} to {max} seconds", lifetime.min),
+                None => format!("at least {} second(s)", lifetime.min),
+            };
+            let default = match lifetime.default {
+                Some(default) => format!("{default} seconds when none is asked for (the API requires one)"),
+                None => "the API's own default when none is asked for".to_owned(),
+            };
+            format!("Lifetimes of {bounds} are allowed, and refused before sending otherwise; {default}.")
+        }
+    };
+    let expiry = match &mint.expiry {
+        Some((path, _)) => format!("`expires_at` is worked out from `{}` of the answer", path.pointer),
+        None => "the API does not say when the token expires, so `expires_at` is `None`".to_owned(),
+    };
+    Some(format!(
+        "## Minting a token\n\n`Client` implements `MintToken` (re-exported here), the interface every token \
+         provider's client shares: `client.mint_token(&TokenRequest::with_lifetime(d)).await` calls \
+         `{method}` and returns a `ShortLivedToken` with the token as a `Secret`, its expiry as a `SystemTime`, \
+         and the typed answer. {lifetime} The token is read from `{}`; {expiry}.\n\n",
+        mint.token.pointer
+    ))
 }
