@@ -133,9 +133,22 @@ fn run(root: &Path, only: &[&str], check: bool) -> (Vec<ProviderRefresh>, Vec<St
     (results, lines)
 }
 
-/// The simli page with `createTranscript` made required: a breaking change for callers who build
-/// the request.
+/// The simli page with `msg` of a validation error no longer required: a breaking change for
+/// callers who read it (the field becomes an `Option`). (Not a change to the token request:
+/// one that the `[token]` table cannot fill stops the refresh, tested below.)
 fn simli_page_with_a_required_field() -> String {
+    let page = page("simli");
+    let changed = page.replace(
+        "      required:\n        - loc\n        - msg\n        - type\n",
+        "      required:\n        - loc\n        - type\n",
+    );
+    assert_ne!(changed, page, "the fixture page still has the expected shape");
+    changed
+}
+
+/// The simli page with `createTranscript` made required in the token request, which the
+/// `[token]` table does not fill.
+fn simli_page_breaking_the_token_table() -> String {
     let page = page("simli");
     let changed = page.replace(
         "      required:\n        - simliAPIKey\n",
@@ -143,6 +156,22 @@ fn simli_page_with_a_required_field() -> String {
     );
     assert_ne!(changed, page, "the fixture page still has the expected shape");
     changed
+}
+
+/// A vendor change that the `[token]` table can no longer mint with stops that provider's
+/// refresh with an error at the table's line in provider.toml, and writes nothing.
+#[test]
+fn a_change_that_breaks_the_token_table_is_refused_at_its_line() {
+    let server = Server::start();
+    let root = scratch(&server);
+    server.set("/simli.md", Route::Body(simli_page_breaking_the_token_table().into_bytes()));
+    let before = tree(root.path());
+    let (results, _) = run(root.path(), &["simli"], false);
+    let summary = results[0].summary_line();
+    assert!(summary.starts_with("simli: failed: "), "{summary}");
+    assert!(summary.contains("specs/simli/provider.toml:"), "{summary}");
+    assert!(summary.contains("requires the body field `TokenRequest.createTranscript`"), "{summary}");
+    assert_eq!(tree(root.path()), before, "nothing is written");
 }
 
 #[test]
@@ -172,11 +201,11 @@ fn a_changed_page_updates_spec_provenance_version_changelog_and_crate() {
     assert_eq!((changed.old_version.as_str(), changed.new_version.as_str()), ("0.1.0", "0.2.0"));
     assert!(lines.contains(&"simli: changed, breaking (0.1.0 -> 0.2.0)".to_owned()), "{lines:?}");
     let text = changed.report.render_text();
-    assert!(text.contains("create_transcript") || text.contains("createTranscript"), "{text}");
+    assert!(text.contains("msg"), "{text}");
 
     let specs = root.path().join("specs/simli");
     let spec = fs::read_to_string(specs.join("openapi.yaml")).unwrap();
-    assert!(new_page.contains(&spec) && spec.contains("        - createTranscript\n"), "the spec is the new fence");
+    assert!(new_page.contains(&spec) && !spec.contains("        - msg\n"), "the spec is the new fence");
     let settings = fs::read_to_string(specs.join("provider.toml")).unwrap();
     assert!(settings.contains(&format!("sha256 = \"{}\"", changed.sha256)), "{settings}");
     assert!(settings.contains("fetched = \"2026-12-02\""), "{settings}");
@@ -186,7 +215,7 @@ fn a_changed_page_updates_spec_provenance_version_changelog_and_crate() {
     let crate_dir = root.path().join("crates/simli");
     assert!(fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap().contains("version = \"0.2.0\""));
     let types = fs::read_to_string(crate_dir.join("src/types.rs")).unwrap();
-    assert!(types.contains("pub create_transcript: bool,"), "the crate was regenerated");
+    assert!(types.contains("pub msg: Option<String>,"), "the crate was regenerated");
     let changelog = fs::read_to_string(crate_dir.join("CHANGELOG.md")).unwrap();
     assert!(changelog.starts_with("# Changelog\n"), "{changelog}");
     assert!(changelog.contains("## 0.2.0 (2026-12-02)"), "{changelog}");
