@@ -146,11 +146,7 @@ impl Diagnostics {
 
     /// An error in another file than the spec: the provider's settings.
     pub(crate) fn error_in(&mut self, file: &str, location: Location, message: impl Into<String>) {
-        let diagnostic =
-            Diagnostic { severity: Severity::Error, file: file.to_owned(), location, message: message.into() };
-        if !self.items.contains(&diagnostic) {
-            self.items.push(diagnostic);
-        }
+        self.add(Diagnostic { severity: Severity::Error, file: file.to_owned(), location, message: message.into() });
     }
 
     pub(crate) fn warning(&mut self, location: Location, message: impl Into<String>) {
@@ -165,7 +161,11 @@ impl Diagnostics {
             }
             other => other,
         };
-        let diagnostic = Diagnostic { severity, file: self.file.clone(), location, message };
+        self.add(Diagnostic { severity, file: self.file.clone(), location, message });
+    }
+
+    /// Records a diagnostic once.
+    fn add(&mut self, diagnostic: Diagnostic) {
         if !self.items.contains(&diagnostic) {
             self.items.push(diagnostic);
         }

@@ -100,6 +100,8 @@ pub struct ValuePath {
 pub enum PathStep {
     /// A field of a generated struct, wrapped as the field is.
     Field {
+        /// The generated struct the field belongs to.
+        owner: String,
         /// The field's Rust name.
         rust_name: String,
         /// `T`, `Option<T>` or `Nullable<T>`.
@@ -211,6 +213,22 @@ pub const CLIENT_METHODS: &[&str] = &["new", "from_env", "builder", "base_url", 
 pub const MINT_TOKEN_METHODS: &[&str] = &["mint_token", "lifetime_rule", "provider"];
 
 impl Api {
+    /// The type behind named aliases and boxes (`pub type Tags = Vec<String>;` is `Vec<String>`).
+    pub fn without_aliases(&self, ty: &TypeRef) -> TypeRef {
+        let mut ty = ty.clone();
+        for _ in 0..16 {
+            ty = match &ty {
+                TypeRef::Boxed(inner) => (**inner).clone(),
+                TypeRef::Named(name) => match self.types.get(name).map(|t| &t.kind) {
+                    Some(TypeKind::Alias(target)) => target.clone(),
+                    _ => return ty,
+                },
+                _ => return ty,
+            };
+        }
+        ty
+    }
+
     /// Whether some struct has a field that is optional and nullable: a `Nullable<T>`.
     pub fn uses_nullable(&self) -> bool {
         self.types.values().any(|t| match &t.kind {

@@ -154,7 +154,7 @@ async fn mint(
     let started = Instant::now();
     let ip = client.ip();
     if let Err(not_until) = state.limiter.check_key(&ip) {
-        let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
+        let wait = not_until.wait_time_from(governor::clock::Clock::now(state.limiter.clock()));
         let seconds = wait.as_secs() + 1;
         tracing::warn!(provider = %id, client = %ip, "rate limit reached");
         let mut response =

@@ -64,7 +64,7 @@ pub(super) fn mint_token_impl(api: &Api) -> Option<TokenStream> {
         args.push(quote! { &params });
     }
     if let Some(body) = &operation.body
-        && let Some(TypeRef::Named(name)) = body.kind.ty().map(|ty| without_aliases(api, ty))
+        && let Some(TypeRef::Named(name)) = body.kind.ty().map(|ty| api.without_aliases(ty))
         && let Some(TypeKind::Struct(def)) = api.types.get(&name).map(|t| &t.kind)
     {
         let fills =
@@ -209,24 +209,10 @@ fn impl_docs(mint: &TokenMint, operation: &Operation) -> Vec<String> {
     docs
 }
 
-fn without_aliases(api: &Api, ty: &TypeRef) -> TypeRef {
-    let mut ty = ty.clone();
-    for _ in 0..16 {
-        ty = match &ty {
-            TypeRef::Named(name) => match api.types.get(name).map(|t| &t.kind) {
-                Some(TypeKind::Alias(target)) => target.clone(),
-                _ => return ty,
-            },
-            _ => return ty,
-        };
-    }
-    ty
-}
-
 /// The lifetime (an `Option<i64>`, or an `i64` when required) as the target's type, wrapped as
 /// the target is.
 fn lifetime_value(api: &Api, ty: &TypeRef, wrapper: Wrapper) -> TokenStream {
-    let convert = match without_aliases(api, ty) {
+    let convert = match api.without_aliases(ty) {
         TypeRef::Integer(IntegerKind::I64) => None,
         TypeRef::Integer(IntegerKind::I32) => Some(quote! { i32 }),
         TypeRef::Integer(IntegerKind::U32) => Some(quote! { u32 }),
@@ -353,7 +339,7 @@ fn path_expr(path: &ValuePath) -> (TokenStream, bool) {
     let mut optional = false;
     for step in &path.steps {
         match step {
-            PathStep::Field { rust_name, wrapper } => {
+            PathStep::Field { rust_name, wrapper, .. } => {
                 let field = ident(rust_name);
                 let read = match wrapper {
                     Wrapper::Bare => None,

@@ -322,9 +322,9 @@ impl Check<'_> {
 
     /// The token's field becomes a `Secret`, so it never shows in `Debug` output.
     fn make_secret(&mut self, mint: &mut TokenMint) {
-        if let Some((type_name, wire)) = last_field(self.api, mint)
-            && let Some(TypeKind::Struct(def)) = self.api.types.get_mut(&type_name).map(|t| &mut t.kind)
-            && let Some(field) = def.fields.iter_mut().find(|f| f.wire_name == wire)
+        if let Some(PathStep::Field { owner, rust_name, .. }) = mint.token.steps.last()
+            && let Some(TypeKind::Struct(def)) = self.api.types.get_mut(owner).map(|t| &mut t.kind)
+            && let Some(field) = def.fields.iter_mut().find(|f| &f.rust_name == rust_name)
             && field.ty == TypeRef::String
         {
             field.ty = TypeRef::Secret;
@@ -352,7 +352,7 @@ impl Check<'_> {
     }
 
     fn without_aliases(&self, ty: &TypeRef) -> TypeRef {
-        without_aliases(self.api, ty)
+        self.api.without_aliases(ty)
     }
 }
 
@@ -402,22 +402,6 @@ fn describe(ty: &TypeRef) -> String {
     }
 }
 
-/// The type behind aliases and boxes.
-fn without_aliases(api: &Api, ty: &TypeRef) -> TypeRef {
-    let mut ty = ty.clone();
-    for _ in 0..16 {
-        ty = match &ty {
-            TypeRef::Boxed(inner) => (**inner).clone(),
-            TypeRef::Named(name) => match api.types.get(name).map(|t| &t.kind) {
-                Some(TypeKind::Alias(target)) => target.clone(),
-                _ => return ty,
-            },
-            _ => return ty,
-        };
-    }
-    ty
-}
-
 /// The steps from the answer's type to the value a pointer names, and the value's kind.
 fn resolve(api: &Api, response: &TypeRef, pointer: &str) -> Result<(Vec<PathStep>, LeafKind), String> {
     let Some(rest) = pointer.strip_prefix('/') else {
@@ -425,7 +409,7 @@ fn resolve(api: &Api, response: &TypeRef, pointer: &str) -> Result<(Vec<PathStep
     };
     let tokens: Vec<String> = rest.split('/').map(crate::diagnostics::unescape_pointer_token).collect();
     let mut steps = Vec::new();
-    let mut ty = without_aliases(api, response);
+    let mut ty = api.without_aliases(response);
     for (index, token) in tokens.iter().enumerate() {
         let remaining = || format!("/{}", rest.split('/').skip(index).collect::<Vec<_>>().join("/"));
         match &ty {
@@ -444,8 +428,12 @@ fn resolve(api: &Api, response: &TypeRef, pointer: &str) -> Result<(Vec<PathStep
                     let Some(field) = def.fields.iter().find(|f| &f.wire_name == token) else {
                         return Err(format!("`{name}` has no property `{token}`; it has {}", fields_text(def)));
                     };
-                    steps.push(PathStep::Field { rust_name: field.rust_name.clone(), wrapper: field.wrapper() });
-                    ty = without_aliases(api, &field.ty);
+                    steps.push(PathStep::Field {
+                        owner: name.clone(),
+                        rust_name: field.rust_name.clone(),
+                        wrapper: field.wrapper(),
+                    });
+                    ty = api.without_aliases(&field.ty);
                 }
                 _ => {
                     return Err(format!(
@@ -465,25 +453,6 @@ fn resolve(api: &Api, response: &TypeRef, pointer: &str) -> Result<(Vec<PathStep
         other => return Err(format!("it is {}, not a string or a number", describe(&other))),
     };
     Ok((steps, leaf))
-}
-
-/// The struct and wire name of the field the token is read from, when it is a typed field.
-fn last_field(api: &Api, mint: &TokenMint) -> Option<(String, String)> {
-    let operation = api.operations.iter().find(|op| op.id == mint.operation)?;
-    let ResponseKind::Json(response) = &operation.success.kind else { return None };
-    let tokens: Vec<String> =
-        mint.token.pointer.strip_prefix('/')?.split('/').map(crate::diagnostics::unescape_pointer_token).collect();
-    let (last, head) = tokens.split_last()?;
-    let mut ty = without_aliases(api, response);
-    for token in head {
-        let TypeRef::Named(name) = &ty else { return None };
-        let Some(TypeKind::Struct(def)) = api.types.get(name).map(|t| &t.kind) else { return None };
-        ty = without_aliases(api, &def.fields.iter().find(|f| &f.wire_name == token)?.ty);
-    }
-    match ty {
-        TypeRef::Named(name) => Some((name, last.clone())),
-        _ => None,
-    }
 }
 
 /// The smallest whole number of seconds a lower bound allows.
