@@ -11,50 +11,32 @@ pub struct Error {
     /// Error message describing what went wrong
     pub error: String,
     /// Error code for programmatic handling
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Additional error details if available
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl de::FromJson for Error {
+    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+        Self::from_fields(&mut de::Fields::new(value, "struct Error")?)
+    }
+
+    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+        Ok(Self {
+            error: fields.required("error")?,
+            code: fields.optional("code")?,
+            details: fields.optional("details")?,
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for Error {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Error;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Error")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut error = None;
-                let mut code = None;
-                let mut details = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match &*key {
-                        "error" => de::field(&mut map, &mut error, "error")?,
-                        "code" => de::field(&mut map, &mut code, "code")?,
-                        "details" => de::field(&mut map, &mut details, "details")?,
-                        _ => de::skip(&mut map)?,
-                    }
-                }
-                Ok(Error {
-                    error: error
-                        .ok_or_else(|| serde::de::Error::missing_field("error"))?,
-                    code: code.unwrap_or_default(),
-                    details: details.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        de::deserialize(deserializer)
     }
 }
 
@@ -147,48 +129,25 @@ pub struct GenerateStreamingTokenResponse {
     pub expires_in_seconds: i64,
 }
 
+impl de::FromJson for GenerateStreamingTokenResponse {
+    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+        Self::from_fields(
+            &mut de::Fields::new(value, "struct GenerateStreamingTokenResponse")?,
+        )
+    }
+
+    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+        Ok(Self {
+            token: fields.required("token")?,
+            expires_in_seconds: fields.required("expires_in_seconds")?,
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for GenerateStreamingTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GenerateStreamingTokenResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GenerateStreamingTokenResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut token = None;
-                let mut expires_in_seconds = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match &*key {
-                        "token" => de::field(&mut map, &mut token, "token")?,
-                        "expires_in_seconds" => {
-                            de::field(
-                                &mut map,
-                                &mut expires_in_seconds,
-                                "expires_in_seconds",
-                            )?
-                        }
-                        _ => de::skip(&mut map)?,
-                    }
-                }
-                Ok(GenerateStreamingTokenResponse {
-                    token: token
-                        .ok_or_else(|| serde::de::Error::missing_field("token"))?,
-                    expires_in_seconds: expires_in_seconds
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "expires_in_seconds",
-                        ))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        de::deserialize(deserializer)
     }
 }

@@ -72,6 +72,12 @@ impl Serialize for FilePart {
     }
 }
 
+impl crate::FromJson for FilePart {
+    fn from_json(value: serde_json::Value) -> Result<Self, crate::JsonError> {
+        String::from_json(value).map(|text| Self::new(text.into_bytes()))
+    }
+}
+
 impl<'de> Deserialize<'de> for FilePart {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         String::deserialize(deserializer).map(|text| Self::new(text.into_bytes()))

@@ -4,10 +4,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::FromJson;
 use bytes::Bytes;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{Method, StatusCode, Url};
-use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, DecodeError, Error, ErrorBody, InvalidRequest, snippet};
 use crate::provider::ProviderInfo;
@@ -193,7 +193,7 @@ impl ClientCore {
     }
 
     /// Sends the request and decodes a JSON success body as `T`.
-    pub async fn send<T: DeserializeOwned, E: ErrorBody>(&self, request: Request) -> Result<ApiResponse<T>, Error<E>> {
+    pub async fn send<T: FromJson, E: ErrorBody>(&self, request: Request) -> Result<ApiResponse<T>, Error<E>> {
         let response = self.execute::<E>(request).await?;
         let body = decode_success(response.status, &response.body)?;
         Ok(ApiResponse::new(response.status, response.headers, body))
@@ -240,7 +240,7 @@ impl ClientCore {
     ///
     /// Retries and the per-attempt timeout cover the wait for the response headers; an error
     /// status is read in full and reported as usual.
-    pub async fn send_events<T: DeserializeOwned, E: ErrorBody>(
+    pub async fn send_events<T: FromJson, E: ErrorBody>(
         &self,
         request: Request,
     ) -> Result<EventStream<T, E>, Error<E>> {
@@ -489,16 +489,16 @@ impl ClientCore {
     }
 }
 
-fn decode_success<T: DeserializeOwned, E>(status: StatusCode, body: &[u8]) -> Result<T, Error<E>> {
+fn decode_success<T: FromJson, E>(status: StatusCode, body: &[u8]) -> Result<T, Error<E>> {
     let decode_error = |path: String, message: String| {
         Error::Decode(Box::new(DecodeError { status, path, message, snippet: snippet(body) }))
     };
     if body.iter().all(u8::is_ascii_whitespace) {
         // An empty body is `null` for types that allow it (`()`, `Option`, `Value`), and `{}` for
         // structs whose fields are all optional; anything else is a decode error that says so.
-        return serde_json::from_slice(b"null").or_else(|_| serde_json::from_slice(b"{}")).map_err(|error| {
-            decode_error(".".to_owned(), format!("the body is empty, but a value was expected ({error})"))
-        });
+        return T::from_json(serde_json::Value::Null).or_else(|_| T::from_json(serde_json::json!({}))).map_err(
+            |error| decode_error(".".to_owned(), format!("the body is empty, but a value was expected ({error})")),
+        );
     }
     crate::de::from_json(body).map_err(|(path, message)| decode_error(path, message))
 }
@@ -518,15 +518,25 @@ mod tests {
 
     #[test]
     fn decode_errors_carry_status_path_and_snippet() {
-        #[derive(Debug, serde::Deserialize)]
+        #[derive(Debug)]
         struct Token {
             #[allow(dead_code)]
             data: Data,
         }
-        #[derive(Debug, serde::Deserialize)]
+        #[derive(Debug)]
         struct Data {
             #[allow(dead_code)]
             expires_at: f64,
+        }
+        impl FromJson for Token {
+            fn from_json(value: serde_json::Value) -> Result<Self, crate::JsonError> {
+                Ok(Self { data: crate::de::Fields::new(value, "struct Token")?.required("data")? })
+            }
+        }
+        impl FromJson for Data {
+            fn from_json(value: serde_json::Value) -> Result<Self, crate::JsonError> {
+                Ok(Self { expires_at: crate::de::Fields::new(value, "struct Data")?.required("expires_at")? })
+            }
         }
         let error = decode_success::<Token, ()>(StatusCode::OK, br#"{"data":{"expires_at":"soon"}}"#).unwrap_err();
         let Error::Decode(decode) = error else { panic!("expected a decode error") };
@@ -676,12 +686,14 @@ mod tests {
         struct AllOptional {
             token: Option<String>,
         }
+        crate::de::from_json_by_serde!(AllOptional);
         assert_eq!(decode_success::<AllOptional, ()>(StatusCode::OK, b" ").unwrap(), AllOptional { token: None });
         #[derive(Debug, serde::Deserialize)]
         struct Required {
             #[allow(dead_code)]
             token: String,
         }
+        crate::de::from_json_by_serde!(Required);
         let Err(Error::Decode(error)) = decode_success::<Required, ()>(StatusCode::OK, b"") else { panic!() };
         assert!(error.message.contains("the body is empty"), "{}", error.message);
         assert!(decode_success::<serde_json::Value, ()>(StatusCode::OK, b"not json").is_err());
@@ -742,6 +754,7 @@ mod tests {
         struct Tick {
             n: u32,
         }
+        crate::de::from_json_by_serde!(Tick);
         let pause = || Step::Pause(Duration::from_millis(400));
         let ticks = || {
             vec![
@@ -775,6 +788,7 @@ mod tests {
         struct Tick {
             n: u32,
         }
+        crate::de::from_json_by_serde!(Tick);
         let url = serve_once(vec![
             Step::Write(STREAM_HEAD.to_owned()),
             chunk("data: {\"n\":1}\n\n"),

@@ -1,38 +1,398 @@
-//! Decoding: every JSON body, event and buffered union value goes through one decoder,
-//! `serde_json`'s over a byte slice, so that each generated type's `Deserialize` impl is
-//! compiled for that one deserializer and no other; and building blocks that keep the generic
-//! part of generated impls small.
+//! Decoding: a body is parsed once into a [`serde_json::Value`] by code compiled once, here, and
+//! each generated type turns that value into itself with [`FromJson`], a plain, non-generic
+//! function.
 //!
-//! Where decoding fails is recovered from the error's line and column by [`path_at`], a small
-//! scan of the body that runs only on failure, instead of wrapping the deserializer to track
-//! the path on every call (which would be a second instantiation of every type's decoder).
+//! The usual design, a `Deserialize` impl per type, is generic over the deserializer, so every
+//! type's decoder (and serde_json's parsing code inside it) is compiled again in the generated
+//! crate for each deserializer it meets. For an API of Stripe's size that was most of a release
+//! build. Decoding from a value costs an allocation per JSON node, which is small beside a
+//! network round trip, and it gives every error its path (`data.items[2].amount`) for free.
+//!
+//! Generated types still implement `Deserialize`, as a thin shim ([`deserialize`]) that reads a
+//! `Value` with whatever deserializer it is given and decodes that.
 
-use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Deserializer;
-use serde::de::{DeserializeOwned, Visitor};
+use serde_json::{Map, Value};
 
-/// Decodes a whole JSON document; on failure, the path to where it failed (`data.items[2]`,
-/// `.` for the top level) and serde's message.
-pub(crate) fn from_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, String)> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    T::deserialize(&mut deserializer)
-        .and_then(|value| deserializer.end().map(|()| value))
-        .map_err(|error| (path_at(body, error.line(), error.column()), error.to_string()))
+/// Decoding from a parsed JSON value. Implemented by every generated type, by the scalars,
+/// collections and wrappers generated types are built from, and by `serde_json::Value`.
+///
+/// ```
+/// use client_runtime::FromJson;
+///
+/// let counts = <std::collections::BTreeMap<String, Vec<u32>>>::from_json(serde_json::json!({"a": [1, 2]})).unwrap();
+/// assert_eq!(counts["a"], [1, 2]);
+/// let error = <Vec<u32>>::from_json(serde_json::json!([1, "two"])).unwrap_err();
+/// assert_eq!(error.path(), "[1]");
+/// assert_eq!(error.message(), r#"invalid type: string "two", expected u32"#);
+/// ```
+pub trait FromJson: Sized {
+    /// Decodes a value.
+    fn from_json(value: Value) -> Result<Self, JsonError>;
+
+    /// Decodes a value from the fields of an object that an enclosing struct flattens it into
+    /// (an `allOf` part). Structs take the fields they know, so that what they leave goes on to
+    /// the next part and to a map of extra properties; any other type decodes from a copy of
+    /// the fields left.
+    fn from_fields(fields: &mut Fields) -> Result<Self, JsonError> {
+        Self::from_json(Value::Object(fields.map.clone()))
+    }
 }
 
-/// Decodes a value that an untagged or discriminated union buffered, with the same decoder as
-/// a body, so that the variant types are not compiled for a second one.
-pub fn buffered<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, serde_json::Error> {
-    serde_json::from_slice(&serde_json::to_vec(value)?)
+/// Why a value did not decode, and where: the path from the top of the document.
+#[derive(Clone, PartialEq, Eq)]
+pub struct JsonError {
+    /// The steps from the failing value up to the top, innermost first.
+    steps: Vec<Step>,
+    message: String,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+impl JsonError {
+    /// An error with a message of its own, at the current value.
+    pub fn custom(message: impl fmt::Display) -> Self {
+        Self { steps: Vec::new(), message: message.to_string() }
+    }
+
+    /// A value of the wrong kind: `invalid type: string "x", expected i64`, as serde words it.
+    pub fn invalid_type(value: &Value, expected: &str) -> Self {
+        Self::custom(format_args!("invalid type: {}, expected {expected}", Unexpected(value)))
+    }
+
+    /// A required key that the object does not have.
+    pub fn missing_field(name: &str) -> Self {
+        Self::custom(format_args!("missing field `{name}`"))
+    }
+
+    /// The error, one level down: inside the value of `key`.
+    pub fn at_key(mut self, key: &str) -> Self {
+        self.steps.push(Step::Key(key.to_owned()));
+        self
+    }
+
+    /// The error, one level down: inside the array item at `index`.
+    pub fn at_index(mut self, index: usize) -> Self {
+        self.steps.push(Step::Index(index));
+        self
+    }
+
+    /// Where the value that failed is, in serde-path-to-error's notation: `data.items[2].amount`,
+    /// or `.` for the top level.
+    pub fn path(&self) -> String {
+        let mut path = String::new();
+        for step in self.steps.iter().rev() {
+            match step {
+                Step::Key(key) => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(key);
+                }
+                Step::Index(index) => {
+                    path.push('[');
+                    path.push_str(&index.to_string());
+                    path.push(']');
+                }
+            }
+        }
+        if path.is_empty() { ".".to_owned() } else { path }
+    }
+
+    /// What was wrong, without the path.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.steps.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{} at `{}`", self.message, self.path())
+        }
+    }
+}
+
+impl fmt::Debug for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JsonError").field("path", &self.path()).field("message", &self.message).finish()
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+/// A value as serde's `Unexpected` names it in an error message.
+struct Unexpected<'a>(&'a Value);
+
+impl fmt::Display for Unexpected<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Value::Null => f.write_str("null"),
+            Value::Bool(value) => write!(f, "boolean `{value}`"),
+            Value::Number(number) if number.is_f64() => write!(f, "floating point `{number}`"),
+            Value::Number(number) => write!(f, "integer `{number}`"),
+            Value::String(text) => write!(f, "string {text:?}"),
+            Value::Array(_) => f.write_str("sequence"),
+            Value::Object(_) => f.write_str("map"),
+        }
+    }
+}
+
+/// The kinds of JSON value, which a generated union matches on to pick its variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool,
+    /// A number without a fraction or exponent that fits `i64` or `u64`.
+    Integer,
+    /// Any other number.
+    Float,
+    /// A string.
+    String,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+}
+
+impl Kind {
+    /// The kind of a value.
+    pub fn of(value: &Value) -> Self {
+        match value {
+            Value::Null => Self::Null,
+            Value::Bool(_) => Self::Bool,
+            Value::Number(number) if number.is_f64() => Self::Float,
+            Value::Number(_) => Self::Integer,
+            Value::String(_) => Self::String,
+            Value::Array(_) => Self::Array,
+            Value::Object(_) => Self::Object,
+        }
+    }
+}
+
+/// The fields of an object that a generated struct decodes: each is taken out by name, and what
+/// is left can be handed to a flattened part or collected as extra properties.
+#[derive(Debug)]
+pub struct Fields {
+    map: Map<String, Value>,
+}
+
+impl Fields {
+    /// The fields of `value`, which must be an object; `expecting` names the struct for the
+    /// error (`struct Customer`).
+    pub fn new(value: Value, expecting: &str) -> Result<Self, JsonError> {
+        match value {
+            Value::Object(map) => Ok(Self { map }),
+            other => Err(JsonError::invalid_type(&other, expecting)),
+        }
+    }
+
+    /// Takes a field the struct requires: a missing key is an error.
+    pub fn required<T: FromJson>(&mut self, key: &str) -> Result<T, JsonError> {
+        match self.map.remove(key) {
+            Some(value) => T::from_json(value).map_err(|error| error.at_key(key)),
+            None => Err(JsonError::missing_field(key)),
+        }
+    }
+
+    /// Takes a field that may be left out: a missing key is `T`'s default (`None`,
+    /// `Nullable::Absent`).
+    pub fn optional<T: FromJson + Default>(&mut self, key: &str) -> Result<T, JsonError> {
+        match self.map.remove(key) {
+            Some(value) => T::from_json(value).map_err(|error| error.at_key(key)),
+            None => Ok(T::default()),
+        }
+    }
+
+    /// Decodes a part flattened into the struct from the fields left (see
+    /// [`FromJson::from_fields`]).
+    pub fn flattened<T: FromJson>(&mut self) -> Result<T, JsonError> {
+        T::from_fields(self)
+    }
+
+    /// Every field left, each decoded as `T`: the properties beyond the ones the struct names.
+    pub fn rest<T: FromJson>(&mut self) -> Result<BTreeMap<String, T>, JsonError> {
+        std::mem::take(&mut self.map)
+            .into_iter()
+            .map(|(key, value)| match T::from_json(value) {
+                Ok(value) => Ok((key, value)),
+                Err(error) => Err(error.at_key(&key)),
+            })
+            .collect()
+    }
+}
+
+/// `Deserialize` for a [`FromJson`] type: reads a `Value` with the deserializer given and
+/// decodes it. Generated types' `Deserialize` impls are this one call.
+pub fn deserialize<'de, D: Deserializer<'de>, T: FromJson>(deserializer: D) -> Result<T, D::Error> {
+    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+    T::from_json(value).map_err(serde::de::Error::custom)
+}
+
+/// Decodes a string value: the text a string enum matches.
+pub fn string(value: Value) -> Result<String, JsonError> {
+    match value {
+        Value::String(text) => Ok(text),
+        other => Err(JsonError::invalid_type(&other, "a string")),
+    }
+}
+
+/// The message an untagged union's error carries when no variant took a value several could.
+pub fn no_variant(name: &str) -> JsonError {
+    JsonError::custom(format_args!("data did not match any variant of untagged enum {name}"))
+}
+
+/// Parses a whole JSON document and decodes it; on failure, the path to where it failed
+/// (`data.items[2]`, `.` for the top level) and the message.
+pub(crate) fn from_json<T: FromJson>(body: &[u8]) -> Result<T, (String, String)> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|error| (path_at(body, error.line(), error.column()), error.to_string()))?;
+    T::from_json(value).map_err(|error| (error.path(), error.message))
+}
+
+impl FromJson for Value {
+    fn from_json(value: Value) -> Result<Self, JsonError> {
+        Ok(value)
+    }
+}
+
+impl FromJson for Map<String, Value> {
+    fn from_json(value: Value) -> Result<Self, JsonError> {
+        match value {
+            Value::Object(map) => Ok(map),
+            other => Err(JsonError::invalid_type(&other, "a map")),
+        }
+    }
+}
+
+impl FromJson for String {
+    fn from_json(value: Value) -> Result<Self, JsonError> {
+        string(value)
+    }
+}
+
+impl FromJson for bool {
+    fn from_json(value: Value) -> Result<Self, JsonError> {
+        match value {
+            Value::Bool(value) => Ok(value),
+            other => Err(JsonError::invalid_type(&other, "a boolean")),
+        }
+    }
+}
+
+impl FromJson for () {
+    fn from_json(value: Value) -> Result<Self, JsonError> {
+        match value {
+            Value::Null => Ok(()),
+            other => Err(JsonError::invalid_type(&other, "unit")),
+        }
+    }
+}
+
+/// An integer of any width: read as `i64` or `u64`, then narrowed, as serde_json does.
+fn integer<T: TryFrom<i64> + TryFrom<u64>>(value: Value, name: &str) -> Result<T, JsonError> {
+    let number = match &value {
+        Value::Number(number) => number,
+        other => return Err(JsonError::invalid_type(other, name)),
+    };
+    let narrowed = if let Some(signed) = number.as_i64() {
+        T::try_from(signed).ok()
+    } else if let Some(unsigned) = number.as_u64() {
+        T::try_from(unsigned).ok()
+    } else {
+        return Err(JsonError::invalid_type(&value, name));
+    };
+    narrowed.ok_or_else(|| JsonError::custom(format_args!("invalid value: integer `{number}`, expected {name}")))
+}
+
+macro_rules! integers {
+    ($($ty:ty),*) => {$(
+        impl FromJson for $ty {
+            fn from_json(value: Value) -> Result<Self, JsonError> {
+                integer(value, stringify!($ty))
+            }
+        }
+    )*};
+}
+
+integers!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+impl FromJson for f64 {
+    fn from_json(value: Value) -> Result<Self, JsonError> {
+        match &value {
+            Value::Number(number) => number.as_f64().ok_or_else(|| JsonError::invalid_type(&value, "f64")),
+            other => Err(JsonError::invalid_type(other, "f64")),
+        }
+    }
+}
+
+impl FromJson for f32 {
+    fn from_json(value: Value) -> Result<Self, JsonError> {
+        match &value {
+            #[allow(clippy::cast_possible_truncation)]
+            Value::Number(number) => {
+                number.as_f64().map(|value| value as f32).ok_or_else(|| JsonError::invalid_type(&value, "f32"))
+            }
+            other => Err(JsonError::invalid_type(other, "f32")),
+        }
+    }
+}
+
+impl<T: FromJson> FromJson for Option<T> {
+    fn from_json(value: Value) -> Result<Self, JsonError> {
+        match value {
+            Value::Null => Ok(None),
+            value => T::from_json(value).map(Some),
+        }
+    }
+}
+
+impl<T: FromJson> FromJson for Box<T> {
+    fn from_json(value: Value) -> Result<Self, JsonError> {
+        T::from_json(value).map(Box::new)
+    }
+
+    fn from_fields(fields: &mut Fields) -> Result<Self, JsonError> {
+        T::from_fields(fields).map(Box::new)
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(value: Value) -> Result<Self, JsonError> {
+        match value {
+            Value::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(index, item)| T::from_json(item).map_err(|error| error.at_index(index)))
+                .collect(),
+            other => Err(JsonError::invalid_type(&other, "a sequence")),
+        }
+    }
+}
+
+impl<T: FromJson> FromJson for BTreeMap<String, T> {
+    fn from_json(value: Value) -> Result<Self, JsonError> {
+        match value {
+            Value::Object(map) => Fields { map }.rest(),
+            other => Err(JsonError::invalid_type(&other, "a map")),
+        }
+    }
 }
 
 /// The path, in serde-path-to-error's notation (`data.items[2].amount`), of the innermost
-/// value open at a 1-based line and column of a JSON document, as `serde_json` reports an
-/// error's position. A key is the key whose value was being read; a value that was complete
-/// when the error came (a missing field is reported after its object closes) is named by its
-/// own key.
+/// value open at a 1-based line and column of a JSON document, as `serde_json` reports a
+/// syntax error's position. A key is the key whose value was being read.
 pub(crate) fn path_at(body: &[u8], line: usize, column: usize) -> String {
     enum Frame {
         Object { key: Option<String>, expect_key: bool },
@@ -99,156 +459,133 @@ pub(crate) fn path_at(body: &[u8], line: usize, column: usize) -> String {
     if path.is_empty() { ".".to_owned() } else { path }
 }
 
-/// Reads a string, borrowed from the input when the deserializer can lend it.
-///
-/// A generated string enum decodes with this and matches the text in a non-generic `From<&str>`,
-/// which keeps a 300-variant enum to one small function per deserializer.
-pub fn string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Cow<'de, str>, D::Error> {
-    deserializer.deserialize_str(StringVisitor)
+/// `FromJson` through a type's derived `Deserialize`, for the runtime's own tests.
+#[cfg(test)]
+macro_rules! from_json_by_serde {
+    ($($ty:ty),*) => {$(
+        impl $crate::FromJson for $ty {
+            fn from_json(value: serde_json::Value) -> Result<Self, $crate::JsonError> {
+                serde_json::from_value(value).map_err($crate::JsonError::custom)
+            }
+        }
+    )*};
 }
 
-/// An object key as a generated struct's decoder reads it: borrowed when the input allows.
-///
-/// Every generated struct reads its keys as this one type, so the key-reading code is compiled
-/// once per deserializer rather than once per struct.
-#[derive(Debug)]
-pub struct Key<'de>(Cow<'de, str>);
-
-impl std::ops::Deref for Key<'_> {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        string(deserializer).map(Key)
-    }
-}
-
-/// Reads the value of a struct's field into its slot; a key that comes twice is an error, as
-/// in serde's derived decoders.
-pub fn field<'de, A, T>(map: &mut A, slot: &mut Option<T>, name: &'static str) -> Result<(), A::Error>
-where
-    A: serde::de::MapAccess<'de>,
-    T: serde::Deserialize<'de>,
-{
-    if slot.is_some() {
-        return Err(serde::de::Error::duplicate_field(name));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
-}
-
-/// Skips the value of a key a struct does not know.
-pub fn skip<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<serde::de::IgnoredAny>().map(|_| ())
-}
-
-struct StringVisitor;
-
-impl<'de> Visitor<'de> for StringVisitor {
-    type Value = Cow<'de, str>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
-    }
-
-    fn visit_borrowed_str<E: serde::de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
-        Ok(Cow::Borrowed(value))
-    }
-
-    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(value.to_owned()))
-    }
-
-    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(value))
-    }
-
-    fn visit_borrowed_bytes<E: serde::de::Error>(self, value: &'de [u8]) -> Result<Self::Value, E> {
-        std::str::from_utf8(value)
-            .map(Cow::Borrowed)
-            .map_err(|_| E::invalid_value(serde::de::Unexpected::Bytes(value), &self))
-    }
-
-    fn visit_bytes<E: serde::de::Error>(self, value: &[u8]) -> Result<Self::Value, E> {
-        std::str::from_utf8(value)
-            .map(|text| Cow::Owned(text.to_owned()))
-            .map_err(|_| E::invalid_value(serde::de::Unexpected::Bytes(value), &self))
-    }
-}
+#[cfg(test)]
+pub(crate) use from_json_by_serde;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
-    #[derive(Debug, serde::Deserialize)]
-    #[allow(dead_code)]
+    #[derive(Debug, PartialEq)]
     struct Outer {
         data: Inner,
     }
 
-    #[derive(Debug, serde::Deserialize)]
-    #[allow(dead_code)]
+    #[derive(Debug, PartialEq)]
     struct Inner {
         amount: u32,
         items: Vec<u32>,
+        note: Option<String>,
     }
 
-    fn failure(body: &str) -> String {
-        from_json::<Outer>(body.as_bytes()).unwrap_err().0
+    impl FromJson for Outer {
+        fn from_json(value: Value) -> Result<Self, JsonError> {
+            let mut fields = Fields::new(value, "struct Outer")?;
+            Ok(Self { data: fields.required("data")? })
+        }
+    }
+
+    impl FromJson for Inner {
+        fn from_json(value: Value) -> Result<Self, JsonError> {
+            Self::from_fields(&mut Fields::new(value, "struct Inner")?)
+        }
+
+        fn from_fields(fields: &mut Fields) -> Result<Self, JsonError> {
+            Ok(Self {
+                amount: fields.required("amount")?,
+                items: fields.required("items")?,
+                note: fields.optional("note")?,
+            })
+        }
+    }
+
+    fn failure(body: &str) -> (String, String) {
+        from_json::<Outer>(body.as_bytes()).unwrap_err()
     }
 
     #[test]
     fn paths_name_the_value_that_failed() {
-        assert_eq!(failure(r#"{"data":{"amount":"x","items":[]}}"#), "data.amount");
-        assert_eq!(failure(r#"{"data":{"amount":1,"items":[1,2,"x"]}}"#), "data.items[2]");
-        // A missing field is reported once its object has closed: the object is the path.
-        assert_eq!(failure(r#"{"data":{"amount":1}}"#), "data");
-        assert_eq!(failure(r#"{"data":{"amount":1,"items":[]}} x"#), ".");
-        assert_eq!(failure("{\n  \"data\": {\"amount\": 1,\n  \"items\": [1, true]}}"), "data.items[1]");
-        // Keys with escapes and brackets inside strings do not confuse the scan.
-        assert_eq!(failure(r#"{"n\"[":"]{","data":{"amount":-1,"items":[]}}"#), "data.amount");
+        assert_eq!(failure(r#"{"data":{"amount":"x","items":[]}}"#).0, "data.amount");
+        assert_eq!(failure(r#"{"data":{"amount":1,"items":[1,2,"x"]}}"#).0, "data.items[2]");
+        // A missing field is reported at the object that lacks it.
+        assert_eq!(failure(r#"{"data":{"amount":1}}"#), ("data".to_owned(), "missing field `items`".to_owned()));
+        assert_eq!(failure("[]"), (".".to_owned(), "invalid type: sequence, expected struct Outer".to_owned()));
+        // Syntax errors are placed by a scan of the text.
+        assert_eq!(failure(r#"{"data":{"amount":1,"items":[]}} x"#).0, ".");
+        assert_eq!(failure("{\n  \"data\": {\"amount\": 1,\n  \"items\": [1, 2 3]}}").0, "data.items[1]");
+        assert_eq!(failure(r#"{"n\"[":"]{","data":{"amount":-,"items":[]}}"#).0, "data.amount");
     }
 
     #[test]
-    fn borrows_plain_strings_and_owns_escaped_ones() {
-        let mut plain = serde_json::Deserializer::from_str(r#""card""#);
-        assert!(matches!(string(&mut plain).unwrap(), Cow::Borrowed("card")));
-        let mut escaped = serde_json::Deserializer::from_str(r#""ca\nrd""#);
-        assert!(matches!(string(&mut escaped).unwrap(), Cow::Owned(text) if text == "ca\nrd"));
+    fn messages_read_as_serde_words_them() {
+        assert_eq!(failure(r#"{"data":{"amount":-1,"items":[]}}"#).1, "invalid value: integer `-1`, expected u32");
+        assert_eq!(
+            failure(r#"{"data":{"amount":1.5,"items":[]}}"#).1,
+            "invalid type: floating point `1.5`, expected u32"
+        );
+        assert_eq!(failure(r#"{"data":{"amount":1,"items":{}}}"#).1, "invalid type: map, expected a sequence");
+        let error = <Vec<bool>>::from_json(json!([true, null])).unwrap_err();
+        assert_eq!(error.to_string(), "invalid type: null, expected a boolean at `[1]`");
     }
 
     #[test]
-    fn fields_refuse_a_second_value() {
-        let mut deserializer = serde_json::Deserializer::from_str(r#"{"id":"a","id":"b"}"#);
-        struct Ids;
-        impl<'de> Visitor<'de> for Ids {
-            type Value = Option<String>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut id = None;
-                while let Some(key) = map.next_key::<Key<'de>>()? {
-                    match &*key {
-                        "id" => field(&mut map, &mut id, "id")?,
-                        _ => skip(&mut map)?,
-                    }
-                }
-                Ok(id)
-            }
-        }
-        let error = deserializer.deserialize_map(Ids).unwrap_err();
-        assert!(error.to_string().starts_with("duplicate field `id`"), "{error}");
+    fn unknown_keys_are_skipped_and_optional_ones_default() {
+        let decoded = from_json::<Outer>(br#"{"data":{"amount":1,"items":[2],"extra":{}},"more":1}"#).unwrap();
+        assert_eq!(decoded, Outer { data: Inner { amount: 1, items: vec![2], note: None } });
+        let noted = Inner::from_json(json!({"amount": 1, "items": [], "note": "n"})).unwrap();
+        assert_eq!(noted.note.as_deref(), Some("n"));
+        assert_eq!(Inner::from_json(json!({"amount": 1, "items": [], "note": null})).unwrap().note, None);
     }
 
     #[test]
-    fn refuses_what_is_not_a_string() {
-        let error = string(&mut serde_json::Deserializer::from_str("42")).unwrap_err();
-        assert!(error.to_string().contains("expected a string"), "{error}");
+    fn flattened_structs_take_their_fields_and_the_rest_is_left() {
+        let mut fields = Fields::new(json!({"amount": 1, "items": [], "tier": "gold"}), "struct").unwrap();
+        let inner: Inner = fields.flattened().unwrap();
+        assert_eq!(inner.amount, 1);
+        let rest: BTreeMap<String, String> = fields.rest().unwrap();
+        assert_eq!(rest, BTreeMap::from([("tier".to_owned(), "gold".to_owned())]));
+        // Anything else decodes from a copy of what is left.
+        let mut fields = Fields::new(json!({"a": 1}), "struct").unwrap();
+        let copy: Map<String, Value> = fields.flattened().unwrap();
+        assert_eq!(copy.len(), 1);
+        assert_eq!(fields.rest::<u8>().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn scalars_are_checked_and_narrowed() {
+        assert_eq!(i64::from_json(json!(i64::MIN)).unwrap(), i64::MIN);
+        assert_eq!(u64::from_json(json!(u64::MAX)).unwrap(), u64::MAX);
+        assert!(i64::from_json(json!(u64::MAX)).is_err());
+        assert!(i32::from_json(json!(1_i64 << 40)).is_err());
+        assert_eq!(f64::from_json(json!(3)).unwrap(), 3.0);
+        assert!(f64::from_json(json!("3")).is_err());
+        assert_eq!(<()>::from_json(Value::Null).unwrap(), ());
+        assert_eq!(Option::<u8>::from_json(Value::Null).unwrap(), None);
+        assert_eq!(Kind::of(&json!(1)), Kind::Integer);
+        assert_eq!(Kind::of(&json!(1.0)), Kind::Float);
+        assert_eq!(Kind::of(&json!(u64::MAX)), Kind::Integer);
+    }
+
+    #[test]
+    fn the_deserialize_shim_reads_any_self_describing_input() {
+        let mut deserializer = serde_json::Deserializer::from_str(r#"{"amount": 2, "items": [3]}"#);
+        let inner: Inner = deserialize(&mut deserializer).unwrap();
+        assert_eq!(inner.items, [3]);
+        let mut deserializer = serde_json::Deserializer::from_str(r#"{"amount": 2, "items": ["x"]}"#);
+        let error = deserialize::<_, Inner>(&mut deserializer).unwrap_err();
+        assert!(error.to_string().starts_with("invalid type: string \"x\", expected u32 at `items[0]`"), "{error}");
     }
 }

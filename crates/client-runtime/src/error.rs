@@ -171,8 +171,8 @@ impl ErrorBody for NoErrorBody {
 
 /// Decodes an error body; used by generated [`ErrorBody`] impls. An empty body decodes as JSON
 /// `null`, so a documented body of type `()` or `Option<T>` accepts it.
-pub fn decode_error_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<T> {
-    serde_json::from_slice(json_or_null(body)).ok()
+pub fn decode_error_body<T: crate::FromJson>(body: &[u8]) -> Option<T> {
+    crate::de::from_json(json_or_null(body)).ok()
 }
 
 /// The body to decode: the body itself, or `null` when it is empty or only whitespace.

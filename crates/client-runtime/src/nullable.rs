@@ -129,6 +129,14 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     }
 }
 
+impl<T: crate::FromJson> crate::FromJson for Nullable<T> {
+    /// `null` is [`Nullable::Null`] and anything else a value; generated structs decode a
+    /// missing key as [`Nullable::Absent`].
+    fn from_json(value: serde_json::Value) -> Result<Self, crate::JsonError> {
+        Ok(<Option<T> as crate::FromJson>::from_json(value)?.map_or(Self::Null, Self::Value))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,8 @@
 //! [`ApiResponse`]: a decoded body together with the status and headers it came with.
 
+use crate::FromJson;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use serde::de::DeserializeOwned;
 
 /// A successful response: the decoded body plus the status and headers, for callers who need a
 /// request id or a rate-limit header. Returned by the `*_with_response` form of each operation.
@@ -75,12 +75,11 @@ impl FromHeaders for () {
 
 /// Reads one header as `T`: as a string first (strings, string enums), then as a JSON scalar
 /// (numbers, booleans). `None` when it is absent, not visible ASCII, or does not parse.
-pub fn header_value<T: DeserializeOwned>(headers: &HeaderMap, name: &str) -> Option<T> {
+pub fn header_value<T: FromJson>(headers: &HeaderMap, name: &str) -> Option<T> {
     let text = headers.get(name)?.to_str().ok()?.trim();
-    // Both through the one decoder every body goes through, not `from_value`, so that no type's
-    // decoder is compiled twice.
-    let quoted = serde_json::to_vec(text).ok()?;
-    serde_json::from_slice(&quoted).ok().or_else(|| serde_json::from_slice(text.as_bytes()).ok())
+    T::from_json(serde_json::Value::String(text.to_owned()))
+        .ok()
+        .or_else(|| T::from_json(serde_json::from_str(text).ok()?).ok())
 }
 
 #[cfg(test)]

@@ -61,6 +61,12 @@ impl Serialize for Secret {
     }
 }
 
+impl crate::FromJson for Secret {
+    fn from_json(value: serde_json::Value) -> Result<Self, crate::JsonError> {
+        String::from_json(value).map(Self::from)
+    }
+}
+
 impl<'de> Deserialize<'de> for Secret {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         String::deserialize(deserializer).map(Self::new)

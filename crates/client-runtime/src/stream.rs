@@ -14,7 +14,6 @@ use bytes::Bytes;
 use futures_core::Stream;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use serde::de::DeserializeOwned;
 use sse_stream::{Sse, SseByteStream};
 
 use crate::error::{DecodeError, Error, NoErrorBody, snippet};
@@ -153,7 +152,7 @@ impl<T, E> fmt::Debug for EventStream<T, E> {
     }
 }
 
-impl<T: DeserializeOwned, E> EventStream<T, E> {
+impl<T: crate::FromJson, E> EventStream<T, E> {
     pub(crate) fn json(response: reqwest::Response, attempts: u32) -> Self {
         Self::from_parts(response.status(), response.headers().clone(), attempts, Box::pin(response.bytes_stream()))
     }
@@ -172,7 +171,7 @@ impl<E> EventStream<ServerEvent, E> {
     }
 }
 
-fn decode_json<T: DeserializeOwned>(_: Sse, data: String) -> Result<T, (String, String)> {
+fn decode_json<T: crate::FromJson>(_: Sse, data: String) -> Result<T, (String, String)> {
     crate::de::from_json(data.as_bytes())
 }
 
@@ -278,9 +277,15 @@ mod tests {
 
     use super::*;
 
-    #[derive(Debug, PartialEq, serde::Deserialize)]
+    #[derive(Debug, PartialEq)]
     struct Delta {
         text: String,
+    }
+
+    impl crate::FromJson for Delta {
+        fn from_json(value: serde_json::Value) -> Result<Self, crate::JsonError> {
+            Ok(Self { text: crate::de::Fields::new(value, "struct Delta")?.required("text")? })
+        }
     }
 
     fn events(chunks: &[&'static str]) -> EventStream<Delta> {

@@ -10,78 +10,43 @@ use client_runtime::__private::de;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ClientTokenRequest {
     /// Seconds until the token expires (default 60)
-    #[serde(rename = "expiresIn", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "expiresIn", skip_serializing_if = "Nullable::is_absent")]
     pub expires_in: Nullable<i64>,
     /// Restrict which models this token can access (max 20)
-    #[serde(
-        rename = "allowedModels",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "allowedModels", skip_serializing_if = "Nullable::is_absent")]
     pub allowed_models: Nullable<Vec<String>>,
     /// Restrict which web origins this token can be used from (max 20)
-    #[serde(
-        rename = "allowedOrigins",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "allowedOrigins", skip_serializing_if = "Nullable::is_absent")]
     pub allowed_origins: Nullable<Vec<String>>,
     /// Operational limits for the token
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub constraints: Nullable<TokenConstraints>,
     /// The `metadata` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub metadata: Nullable<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl de::FromJson for ClientTokenRequest {
+    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+        Self::from_fields(&mut de::Fields::new(value, "struct ClientTokenRequest")?)
+    }
+
+    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+        Ok(Self {
+            expires_in: fields.optional("expiresIn")?,
+            allowed_models: fields.optional("allowedModels")?,
+            allowed_origins: fields.optional("allowedOrigins")?,
+            constraints: fields.optional("constraints")?,
+            metadata: fields.optional("metadata")?,
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for ClientTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ClientTokenRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ClientTokenRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut expires_in = None;
-                let mut allowed_models = None;
-                let mut allowed_origins = None;
-                let mut constraints = None;
-                let mut metadata = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match &*key {
-                        "expiresIn" => de::field(&mut map, &mut expires_in, "expiresIn")?,
-                        "allowedModels" => {
-                            de::field(&mut map, &mut allowed_models, "allowedModels")?
-                        }
-                        "allowedOrigins" => {
-                            de::field(&mut map, &mut allowed_origins, "allowedOrigins")?
-                        }
-                        "constraints" => {
-                            de::field(&mut map, &mut constraints, "constraints")?
-                        }
-                        "metadata" => de::field(&mut map, &mut metadata, "metadata")?,
-                        _ => de::skip(&mut map)?,
-                    }
-                }
-                Ok(ClientTokenRequest {
-                    expires_in: expires_in.unwrap_or_default(),
-                    allowed_models: allowed_models.unwrap_or_default(),
-                    allowed_origins: allowed_origins.unwrap_or_default(),
-                    constraints: constraints.unwrap_or_default(),
-                    metadata: metadata.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        de::deserialize(deserializer)
     }
 }
 
@@ -95,58 +60,33 @@ pub struct ClientTokenResponse {
     #[serde(rename = "expiresAt")]
     pub expires_at: String,
     /// The `permissions` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub permissions: Nullable<serde_json::Map<String, serde_json::Value>>,
     /// The `constraints` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub constraints: Nullable<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl de::FromJson for ClientTokenResponse {
+    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+        Self::from_fields(&mut de::Fields::new(value, "struct ClientTokenResponse")?)
+    }
+
+    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+        Ok(Self {
+            api_key: fields.required("apiKey")?,
+            expires_at: fields.required("expiresAt")?,
+            permissions: fields.optional("permissions")?,
+            constraints: fields.optional("constraints")?,
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for ClientTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ClientTokenResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ClientTokenResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut api_key = None;
-                let mut expires_at = None;
-                let mut permissions = None;
-                let mut constraints = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match &*key {
-                        "apiKey" => de::field(&mut map, &mut api_key, "apiKey")?,
-                        "expiresAt" => de::field(&mut map, &mut expires_at, "expiresAt")?,
-                        "permissions" => {
-                            de::field(&mut map, &mut permissions, "permissions")?
-                        }
-                        "constraints" => {
-                            de::field(&mut map, &mut constraints, "constraints")?
-                        }
-                        _ => de::skip(&mut map)?,
-                    }
-                }
-                Ok(ClientTokenResponse {
-                    api_key: api_key
-                        .ok_or_else(|| serde::de::Error::missing_field("apiKey"))?,
-                    expires_at: expires_at
-                        .ok_or_else(|| serde::de::Error::missing_field("expiresAt"))?,
-                    permissions: permissions.unwrap_or_default(),
-                    constraints: constraints.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        de::deserialize(deserializer)
     }
 }
 
@@ -195,40 +135,27 @@ impl client_runtime::ErrorBody for CreateClientTokenError {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct HttpValidationError {
     /// The `detail` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
+}
+
+impl de::FromJson for HttpValidationError {
+    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+        Self::from_fields(&mut de::Fields::new(value, "struct HttpValidationError")?)
+    }
+
+    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+        Ok(Self {
+            detail: fields.optional("detail")?,
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for HttpValidationError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = HttpValidationError;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct HttpValidationError")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut detail = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match &*key {
-                        "detail" => de::field(&mut map, &mut detail, "detail")?,
-                        _ => de::skip(&mut map)?,
-                    }
-                }
-                Ok(HttpValidationError {
-                    detail: detail.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        de::deserialize(deserializer)
     }
 }
 
@@ -236,50 +163,27 @@ impl<'de> Deserialize<'de> for HttpValidationError {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct RealtimeConstraints {
     /// The `maxSessionDuration` property.
-    #[serde(
-        rename = "maxSessionDuration",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "maxSessionDuration", skip_serializing_if = "Nullable::is_absent")]
     pub max_session_duration: Nullable<i64>,
+}
+
+impl de::FromJson for RealtimeConstraints {
+    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+        Self::from_fields(&mut de::Fields::new(value, "struct RealtimeConstraints")?)
+    }
+
+    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+        Ok(Self {
+            max_session_duration: fields.optional("maxSessionDuration")?,
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for RealtimeConstraints {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RealtimeConstraints;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RealtimeConstraints")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut max_session_duration = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match &*key {
-                        "maxSessionDuration" => {
-                            de::field(
-                                &mut map,
-                                &mut max_session_duration,
-                                "maxSessionDuration",
-                            )?
-                        }
-                        _ => de::skip(&mut map)?,
-                    }
-                }
-                Ok(RealtimeConstraints {
-                    max_session_duration: max_session_duration.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        de::deserialize(deserializer)
     }
 }
 
@@ -287,40 +191,27 @@ impl<'de> Deserialize<'de> for RealtimeConstraints {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct TokenConstraints {
     /// The `realtime` property.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub realtime: Nullable<RealtimeConstraints>,
+}
+
+impl de::FromJson for TokenConstraints {
+    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+        Self::from_fields(&mut de::Fields::new(value, "struct TokenConstraints")?)
+    }
+
+    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+        Ok(Self {
+            realtime: fields.optional("realtime")?,
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for TokenConstraints {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TokenConstraints;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct TokenConstraints")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut realtime = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match &*key {
-                        "realtime" => de::field(&mut map, &mut realtime, "realtime")?,
-                        _ => de::skip(&mut map)?,
-                    }
-                }
-                Ok(TokenConstraints {
-                    realtime: realtime.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        de::deserialize(deserializer)
     }
 }
 
@@ -334,56 +225,34 @@ pub struct ValidationError {
     /// Error Type
     pub r#type: String,
     /// The `input` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<serde_json::Value>,
     /// Context
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ctx: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl de::FromJson for ValidationError {
+    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+        Self::from_fields(&mut de::Fields::new(value, "struct ValidationError")?)
+    }
+
+    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+        Ok(Self {
+            loc: fields.required("loc")?,
+            msg: fields.required("msg")?,
+            r#type: fields.required("type")?,
+            input: fields.optional("input")?,
+            ctx: fields.optional("ctx")?,
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for ValidationError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ValidationError;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ValidationError")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut loc = None;
-                let mut msg = None;
-                let mut r#type = None;
-                let mut input = None;
-                let mut ctx = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match &*key {
-                        "loc" => de::field(&mut map, &mut loc, "loc")?,
-                        "msg" => de::field(&mut map, &mut msg, "msg")?,
-                        "type" => de::field(&mut map, &mut r#type, "type")?,
-                        "input" => de::field(&mut map, &mut input, "input")?,
-                        "ctx" => de::field(&mut map, &mut ctx, "ctx")?,
-                        _ => de::skip(&mut map)?,
-                    }
-                }
-                Ok(ValidationError {
-                    loc: loc.ok_or_else(|| serde::de::Error::missing_field("loc"))?,
-                    msg: msg.ok_or_else(|| serde::de::Error::missing_field("msg"))?,
-                    r#type: r#type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    input: input.unwrap_or_default(),
-                    ctx: ctx.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        de::deserialize(deserializer)
     }
 }
 
@@ -414,47 +283,21 @@ pub enum ValidationErrorLocItem {
     String(String),
 }
 
+impl de::FromJson for ValidationErrorLocItem {
+    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+        match de::Kind::of(&value) {
+            de::Kind::Integer => de::FromJson::from_json(value).map(Self::Integer),
+            de::Kind::String => de::FromJson::from_json(value).map(Self::String),
+            _ => Err(de::JsonError::invalid_type(&value, "an integer or a string")),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for ValidationErrorLocItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ValidationErrorLocItem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an integer or a string")
-            }
-
-            fn visit_i64<E: serde::de::Error>(
-                self,
-                value: i64,
-            ) -> std::result::Result<Self::Value, E> {
-                <i64 as Deserialize>::deserialize(
-                        serde::de::IntoDeserializer::<'de, E>::into_deserializer(value),
-                    )
-                    .map(ValidationErrorLocItem::Integer)
-            }
-
-            fn visit_u64<E: serde::de::Error>(
-                self,
-                value: u64,
-            ) -> std::result::Result<Self::Value, E> {
-                <i64 as Deserialize>::deserialize(
-                        serde::de::IntoDeserializer::<'de, E>::into_deserializer(value),
-                    )
-                    .map(ValidationErrorLocItem::Integer)
-            }
-
-            fn visit_str<E: serde::de::Error>(
-                self,
-                value: &str,
-            ) -> std::result::Result<Self::Value, E> {
-                Ok(ValidationErrorLocItem::String(value.to_owned()))
-            }
-        }
-        deserializer.deserialize_any(Visitor)
+        de::deserialize(deserializer)
     }
 }
 

@@ -11,42 +11,29 @@ pub struct GenerateAuthTokenRequest {
     /// Optional name for the authentication token to help identify its purpose.
     ///
     /// Example: `"Production API Key"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_name: Option<String>,
+}
+
+impl de::FromJson for GenerateAuthTokenRequest {
+    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+        Self::from_fields(
+            &mut de::Fields::new(value, "struct GenerateAuthTokenRequest")?,
+        )
+    }
+
+    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+        Ok(Self {
+            token_name: fields.optional("token_name")?,
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for GenerateAuthTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GenerateAuthTokenRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GenerateAuthTokenRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut token_name = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match &*key {
-                        "token_name" => {
-                            de::field(&mut map, &mut token_name, "token_name")?
-                        }
-                        _ => de::skip(&mut map)?,
-                    }
-                }
-                Ok(GenerateAuthTokenRequest {
-                    token_name: token_name.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        de::deserialize(deserializer)
     }
 }
 
@@ -64,60 +51,31 @@ pub struct GenerateAuthTokenResponse {
     /// The name associated with this token, if provided.
     ///
     /// Example: `"Production API Key"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_name: Option<String>,
+}
+
+impl de::FromJson for GenerateAuthTokenResponse {
+    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+        Self::from_fields(
+            &mut de::Fields::new(value, "struct GenerateAuthTokenResponse")?,
+        )
+    }
+
+    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+        Ok(Self {
+            auth_token: fields.required("auth_token")?,
+            created_at_epoch_seconds: fields.required("created_at_epoch_seconds")?,
+            token_name: fields.optional("token_name")?,
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for GenerateAuthTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GenerateAuthTokenResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GenerateAuthTokenResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut auth_token = None;
-                let mut created_at_epoch_seconds = None;
-                let mut token_name = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match &*key {
-                        "auth_token" => {
-                            de::field(&mut map, &mut auth_token, "auth_token")?
-                        }
-                        "created_at_epoch_seconds" => {
-                            de::field(
-                                &mut map,
-                                &mut created_at_epoch_seconds,
-                                "created_at_epoch_seconds",
-                            )?
-                        }
-                        "token_name" => {
-                            de::field(&mut map, &mut token_name, "token_name")?
-                        }
-                        _ => de::skip(&mut map)?,
-                    }
-                }
-                Ok(GenerateAuthTokenResponse {
-                    auth_token: auth_token
-                        .ok_or_else(|| serde::de::Error::missing_field("auth_token"))?,
-                    created_at_epoch_seconds: created_at_epoch_seconds
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "created_at_epoch_seconds",
-                        ))?,
-                    token_name: token_name.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        de::deserialize(deserializer)
     }
 }
 

@@ -29,40 +29,27 @@ impl client_runtime::ErrorBody for CreateAutoSessionTokenError {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct HttpValidationError {
     /// The `detail` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
+}
+
+impl de::FromJson for HttpValidationError {
+    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+        Self::from_fields(&mut de::Fields::new(value, "struct HttpValidationError")?)
+    }
+
+    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+        Ok(Self {
+            detail: fields.optional("detail")?,
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for HttpValidationError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = HttpValidationError;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct HttpValidationError")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut detail = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match &*key {
-                        "detail" => de::field(&mut map, &mut detail, "detail")?,
-                        _ => de::skip(&mut map)?,
-                    }
-                }
-                Ok(HttpValidationError {
-                    detail: detail.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        de::deserialize(deserializer)
     }
 }
 
@@ -70,103 +57,47 @@ impl<'de> Deserialize<'de> for HttpValidationError {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TokenRequest {
     /// Defaults to `-1` when not set.
-    #[serde(
-        rename = "expiryStamp",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "expiryStamp", skip_serializing_if = "Nullable::is_absent")]
     pub expiry_stamp: Nullable<i64>,
     /// The `simliAPIKey` property.
     #[serde(rename = "simliAPIKey")]
     pub simli_api_key: client_runtime::Secret,
     /// Defaults to `""` when not set.
-    #[serde(rename = "llmAPIKey", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "llmAPIKey", skip_serializing_if = "Nullable::is_absent")]
     pub llm_api_key: Nullable<client_runtime::Secret>,
     /// Defaults to `""` when not set.
-    #[serde(rename = "ttsAPIKey", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "ttsAPIKey", skip_serializing_if = "Nullable::is_absent")]
     pub tts_api_key: Nullable<client_runtime::Secret>,
     /// Defaults to `false` when not set.
-    #[serde(
-        rename = "createTranscript",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "createTranscript", skip_serializing_if = "Option::is_none")]
     pub create_transcript: Option<bool>,
     /// Defaults to `[]` when not set.
-    #[serde(
-        rename = "originAllowList",
-        default,
-        skip_serializing_if = "Nullable::is_absent"
-    )]
+    #[serde(rename = "originAllowList", skip_serializing_if = "Nullable::is_absent")]
     pub origin_allow_list: Nullable<Vec<String>>,
+}
+
+impl de::FromJson for TokenRequest {
+    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+        Self::from_fields(&mut de::Fields::new(value, "struct TokenRequest")?)
+    }
+
+    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+        Ok(Self {
+            expiry_stamp: fields.optional("expiryStamp")?,
+            simli_api_key: fields.required("simliAPIKey")?,
+            llm_api_key: fields.optional("llmAPIKey")?,
+            tts_api_key: fields.optional("ttsAPIKey")?,
+            create_transcript: fields.optional("createTranscript")?,
+            origin_allow_list: fields.optional("originAllowList")?,
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for TokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TokenRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct TokenRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut expiry_stamp = None;
-                let mut simli_api_key = None;
-                let mut llm_api_key = None;
-                let mut tts_api_key = None;
-                let mut create_transcript = None;
-                let mut origin_allow_list = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match &*key {
-                        "expiryStamp" => {
-                            de::field(&mut map, &mut expiry_stamp, "expiryStamp")?
-                        }
-                        "simliAPIKey" => {
-                            de::field(&mut map, &mut simli_api_key, "simliAPIKey")?
-                        }
-                        "llmAPIKey" => {
-                            de::field(&mut map, &mut llm_api_key, "llmAPIKey")?
-                        }
-                        "ttsAPIKey" => {
-                            de::field(&mut map, &mut tts_api_key, "ttsAPIKey")?
-                        }
-                        "createTranscript" => {
-                            de::field(
-                                &mut map,
-                                &mut create_transcript,
-                                "createTranscript",
-                            )?
-                        }
-                        "originAllowList" => {
-                            de::field(
-                                &mut map,
-                                &mut origin_allow_list,
-                                "originAllowList",
-                            )?
-                        }
-                        _ => de::skip(&mut map)?,
-                    }
-                }
-                Ok(TokenRequest {
-                    expiry_stamp: expiry_stamp.unwrap_or_default(),
-                    simli_api_key: simli_api_key
-                        .ok_or_else(|| serde::de::Error::missing_field("simliAPIKey"))?,
-                    llm_api_key: llm_api_key.unwrap_or_default(),
-                    tts_api_key: tts_api_key.unwrap_or_default(),
-                    create_transcript: create_transcript.unwrap_or_default(),
-                    origin_allow_list: origin_allow_list.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        de::deserialize(deserializer)
     }
 }
 
@@ -195,43 +126,25 @@ pub struct ValidationError {
     pub r#type: String,
 }
 
+impl de::FromJson for ValidationError {
+    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+        Self::from_fields(&mut de::Fields::new(value, "struct ValidationError")?)
+    }
+
+    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+        Ok(Self {
+            loc: fields.required("loc")?,
+            msg: fields.required("msg")?,
+            r#type: fields.required("type")?,
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for ValidationError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ValidationError;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ValidationError")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut loc = None;
-                let mut msg = None;
-                let mut r#type = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match &*key {
-                        "loc" => de::field(&mut map, &mut loc, "loc")?,
-                        "msg" => de::field(&mut map, &mut msg, "msg")?,
-                        "type" => de::field(&mut map, &mut r#type, "type")?,
-                        _ => de::skip(&mut map)?,
-                    }
-                }
-                Ok(ValidationError {
-                    loc: loc.ok_or_else(|| serde::de::Error::missing_field("loc"))?,
-                    msg: msg.ok_or_else(|| serde::de::Error::missing_field("msg"))?,
-                    r#type: r#type
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        de::deserialize(deserializer)
     }
 }
 
@@ -245,47 +158,21 @@ pub enum ValidationErrorLocItem {
     String(String),
 }
 
+impl de::FromJson for ValidationErrorLocItem {
+    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+        match de::Kind::of(&value) {
+            de::Kind::Integer => de::FromJson::from_json(value).map(Self::Integer),
+            de::Kind::String => de::FromJson::from_json(value).map(Self::String),
+            _ => Err(de::JsonError::invalid_type(&value, "an integer or a string")),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for ValidationErrorLocItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ValidationErrorLocItem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an integer or a string")
-            }
-
-            fn visit_i64<E: serde::de::Error>(
-                self,
-                value: i64,
-            ) -> std::result::Result<Self::Value, E> {
-                <i64 as Deserialize>::deserialize(
-                        serde::de::IntoDeserializer::<'de, E>::into_deserializer(value),
-                    )
-                    .map(ValidationErrorLocItem::Integer)
-            }
-
-            fn visit_u64<E: serde::de::Error>(
-                self,
-                value: u64,
-            ) -> std::result::Result<Self::Value, E> {
-                <i64 as Deserialize>::deserialize(
-                        serde::de::IntoDeserializer::<'de, E>::into_deserializer(value),
-                    )
-                    .map(ValidationErrorLocItem::Integer)
-            }
-
-            fn visit_str<E: serde::de::Error>(
-                self,
-                value: &str,
-            ) -> std::result::Result<Self::Value, E> {
-                Ok(ValidationErrorLocItem::String(value.to_owned()))
-            }
-        }
-        deserializer.deserialize_any(Visitor)
+        de::deserialize(deserializer)
     }
 }
 

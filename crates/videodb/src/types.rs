@@ -11,52 +11,37 @@ pub struct CreateCaptureSessionTokenRequest {
     /// End user identifier for partner tracking
     ///
     /// Example: `"user-123"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Token validity in seconds
     ///
     /// Defaults to `86400` when not set.
     ///
     /// Example: `86400`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
+}
+
+impl de::FromJson for CreateCaptureSessionTokenRequest {
+    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+        Self::from_fields(
+            &mut de::Fields::new(value, "struct CreateCaptureSessionTokenRequest")?,
+        )
+    }
+
+    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+        Ok(Self {
+            user_id: fields.optional("user_id")?,
+            expires_in: fields.optional("expires_in")?,
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateCaptureSessionTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateCaptureSessionTokenRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CreateCaptureSessionTokenRequest")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut user_id = None;
-                let mut expires_in = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match &*key {
-                        "user_id" => de::field(&mut map, &mut user_id, "user_id")?,
-                        "expires_in" => {
-                            de::field(&mut map, &mut expires_in, "expires_in")?
-                        }
-                        _ => de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateCaptureSessionTokenRequest {
-                    user_id: user_id.unwrap_or_default(),
-                    expires_in: expires_in.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        de::deserialize(deserializer)
     }
 }
 
@@ -64,46 +49,33 @@ impl<'de> Deserialize<'de> for CreateCaptureSessionTokenRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CreateCaptureSessionTokenResponse {
     /// Example: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// The `data` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<CreateCaptureSessionTokenResponseData>,
+}
+
+impl de::FromJson for CreateCaptureSessionTokenResponse {
+    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+        Self::from_fields(
+            &mut de::Fields::new(value, "struct CreateCaptureSessionTokenResponse")?,
+        )
+    }
+
+    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+        Ok(Self {
+            success: fields.optional("success")?,
+            data: fields.optional("data")?,
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateCaptureSessionTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateCaptureSessionTokenResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CreateCaptureSessionTokenResponse")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut success = None;
-                let mut data = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match &*key {
-                        "success" => de::field(&mut map, &mut success, "success")?,
-                        "data" => de::field(&mut map, &mut data, "data")?,
-                        _ => de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateCaptureSessionTokenResponse {
-                    success: success.unwrap_or_default(),
-                    data: data.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        de::deserialize(deserializer)
     }
 }
 
@@ -111,55 +83,36 @@ impl<'de> Deserialize<'de> for CreateCaptureSessionTokenResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CreateCaptureSessionTokenResponseData {
     /// Example: `"st-xxx"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<client_runtime::Secret>,
     /// Example: `1700000000`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<f64>,
     /// Example: `86400`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
+}
+
+impl de::FromJson for CreateCaptureSessionTokenResponseData {
+    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+        Self::from_fields(
+            &mut de::Fields::new(value, "struct CreateCaptureSessionTokenResponseData")?,
+        )
+    }
+
+    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+        Ok(Self {
+            token: fields.optional("token")?,
+            expires_at: fields.optional("expires_at")?,
+            expires_in: fields.optional("expires_in")?,
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateCaptureSessionTokenResponseData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateCaptureSessionTokenResponseData;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CreateCaptureSessionTokenResponseData")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut token = None;
-                let mut expires_at = None;
-                let mut expires_in = None;
-                while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                    match &*key {
-                        "token" => de::field(&mut map, &mut token, "token")?,
-                        "expires_at" => {
-                            de::field(&mut map, &mut expires_at, "expires_at")?
-                        }
-                        "expires_in" => {
-                            de::field(&mut map, &mut expires_in, "expires_in")?
-                        }
-                        _ => de::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateCaptureSessionTokenResponseData {
-                    token: token.unwrap_or_default(),
-                    expires_at: expires_at.unwrap_or_default(),
-                    expires_in: expires_in.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        de::deserialize(deserializer)
     }
 }

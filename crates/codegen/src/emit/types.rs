@@ -5,8 +5,8 @@ use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident, integer_literal, type_tokens};
 use crate::ir::{
-    Api, EnumDef, EnumVariant, ErrorsDef, Field, FloatKind, HeadersDef, JsonKinds, Param, ParamsDef, StatusMatch,
-    StructDef, TypeDef, TypeKind, TypeRef, UnionDef, UnionVariant, Wrapper,
+    Api, EnumDef, EnumVariant, ErrorsDef, Field, HeadersDef, JsonKinds, Param, ParamsDef, StatusMatch, StructDef,
+    TypeDef, TypeKind, TypeRef, UnionDef, UnionVariant, Wrapper,
 };
 use crate::naming;
 
@@ -26,11 +26,7 @@ pub(crate) fn types_module(api: &Api) -> TokenStream {
         .any(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Enum(_) | TypeKind::Union(_)))
         .then(|| quote! { use serde::{Deserialize, Serialize}; });
     let nullable_import = api.uses_nullable().then(|| quote! { use client_runtime::Nullable; });
-    let de_import = api
-        .types
-        .values()
-        .any(|t| uses_runtime_de(api, &t.kind))
-        .then(|| quote! { use client_runtime::__private::de; });
+    let de_import = serde_import.is_some().then(|| quote! { use client_runtime::__private::de; });
     // With some features off, the types that use an import may all be left out.
     let allow_unused = (!api.features.is_empty()).then(|| quote! { #![allow(unused_imports)] });
     quote! {
@@ -40,22 +36,6 @@ pub(crate) fn types_module(api: &Api) -> TokenStream {
         #serde_import
         #de_import
     }
-}
-
-/// Whether a type's written-out decoder calls the runtime's `de` building blocks.
-fn uses_runtime_de(api: &Api, kind: &TypeKind) -> bool {
-    match kind {
-        TypeKind::Struct(def) => def.additional.is_none() && def.flattened.is_empty(),
-        TypeKind::Enum(def) => matches!(def, EnumDef::String(_)),
-        TypeKind::Union(def) => def.discriminator.is_some() || shared_kinds(def, &variant_kinds(api, def)),
-        _ => false,
-    }
-}
-
-/// Whether some kind of JSON value is taken by more than one of an untagged union's variants,
-/// so that decoding it buffers the value and tries them in turn.
-fn shared_kinds(def: &UnionDef, kinds: &[JsonKinds]) -> bool {
-    JsonKinds::EACH.iter().any(|&kind| takers(def, kinds, kind).len() > 1)
 }
 
 /// The kinds of JSON value each of a union's variants takes, in variant order.
@@ -152,10 +132,10 @@ fn struct_def(api: &Api, name: &Ident, docs: &TokenStream, def: &StructDef) -> T
         }
         match field.wrapper() {
             Wrapper::Option if !field.required => {
-                serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" });
+                serde_args.push(quote! { skip_serializing_if = "Option::is_none" });
             }
             Wrapper::Nullable => {
-                serde_args.push(quote! { default, skip_serializing_if = "Nullable::is_absent" });
+                serde_args.push(quote! { skip_serializing_if = "Nullable::is_absent" });
             }
             Wrapper::Bare | Wrapper::Option => {}
         }
@@ -234,21 +214,17 @@ fn struct_def(api: &Api, name: &Ident, docs: &TokenStream, def: &StructDef) -> T
             }
         }
     });
-    // A struct that holds only its own fields decodes with a written-out impl (see
-    // `struct_deserialize`); one that flattens others in keeps serde's derive, which buffers.
-    let plain = def.additional.is_none() && def.flattened.is_empty();
-    let (derive_deserialize, deserialize) =
-        if plain { (None, Some(struct_deserialize(name, def))) } else { (Some(quote! { Deserialize }), None) };
+    let from_json = struct_from_json(name, def);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default Serialize, #derive_deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default Serialize)]
         pub struct #name {
             #(#fields)*
             #(#flattened)*
             #additional
         }
 
-        #deserialize
+        #from_json
 
         #constructor
 
@@ -256,73 +232,57 @@ fn struct_def(api: &Api, name: &Ident, docs: &TokenStream, def: &StructDef) -> T
     }
 }
 
-/// `Deserialize` for a struct, written out rather than derived. It decodes what the derive
-/// would (keys by wire name, unknown keys skipped, a repeated key refused, a missing required
-/// key an error, a missing optional one `None` or `Nullable::Absent`), but from an object only:
-/// the derive also decodes a struct from an array of its fields, and compiles that path, with a
-/// key decoder of its own, for every struct. Here keys are read as the runtime's one `Key` type
-/// and each field through the runtime's `field`, so the code per struct is one loop over a
-/// `match`.
-fn struct_deserialize(name: &Ident, def: &StructDef) -> TokenStream {
-    let local = |field: &Field| {
-        let rust = naming::unraw(&field.rust_name);
-        if matches!(rust, "map" | "key") { format_ident!("{}_field", rust) } else { ident(&field.rust_name) }
-    };
-    let slots = def.fields.iter().map(|field| {
-        let local = local(field);
-        quote! { let mut #local = None; }
-    });
-    let arms = def.fields.iter().map(|field| {
-        let local = local(field);
-        let wire = &field.wire_name;
-        quote! { #wire => de::field(&mut map, &mut #local, #wire)?, }
-    });
+/// Decoding for a struct: each field is taken out of the object by its wire name (unknown keys
+/// are left; a missing required key is an error, a missing optional one `None` or
+/// `Nullable::Absent`), then the flattened parts take theirs from what is left, and the extra
+/// properties are the rest. The code per struct is one non-generic function; the generic work
+/// is the runtime's.
+fn struct_from_json(name: &Ident, def: &StructDef) -> TokenStream {
     let inits = def.fields.iter().map(|field| {
-        let local = local(field);
         let ident = ident(&field.rust_name);
         let wire = &field.wire_name;
         // A missing key is an error only for a bare value; `Option` and `Nullable` fields (and a
-        // bare `Option` type) are left unset, as serde's derive leaves them.
+        // bare `Option` type) are left unset.
         if field.can_be_unset() || matches!(field.ty, TypeRef::Option(_)) {
-            quote! { #ident: #local.unwrap_or_default(), }
+            quote! { #ident: fields.optional(#wire)?, }
         } else {
-            quote! { #ident: #local.ok_or_else(|| serde::de::Error::missing_field(#wire))?, }
+            quote! { #ident: fields.required(#wire)?, }
         }
     });
-    let visit_map = quote! {
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
-            #(#slots)*
-            while let Some(key) = map.next_key::<de::Key<'de>>()? {
-                match &*key {
-                    #(#arms)*
-                    _ => de::skip(&mut map)?,
-                }
+    let flattened = def.flattened.iter().map(|field| {
+        let ident = ident(&field.rust_name);
+        quote! { #ident: fields.flattened()?, }
+    });
+    let additional = def.additional.as_ref().map(|additional| {
+        let ident = ident(&additional.rust_name);
+        quote! { #ident: fields.rest()?, }
+    });
+    let empty = def.fields.is_empty() && def.flattened.is_empty() && def.additional.is_none();
+    let fields = if empty { format_ident!("_fields") } else { format_ident!("fields") };
+    let expecting = format!("struct {name}");
+    let deserialize = deserialize_shim(name);
+    quote! {
+        impl de::FromJson for #name {
+            fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+                Self::from_fields(&mut de::Fields::new(value, #expecting)?)
             }
-            Ok(#name { #(#inits)* })
+
+            fn from_fields(#fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+                Ok(Self { #(#inits)* #(#flattened)* #additional })
+            }
         }
-    };
-    visitor_deserialize(name, &format!("struct {name}"), &visit_map, &quote! { deserialize_map })
+
+        #deserialize
+    }
 }
 
-/// A written-out `Deserialize` impl: a local `Visitor` with the given `visit_*` methods, handed
-/// to the deserializer's `entry` method (`deserialize_map`, `deserialize_any`).
-fn visitor_deserialize(name: &Ident, expecting: &str, methods: &TokenStream, entry: &TokenStream) -> TokenStream {
+/// `Deserialize`, through the type's `FromJson`: one generic call into the runtime, compiled
+/// only where a user decodes the type with serde.
+fn deserialize_shim(name: &Ident) -> TokenStream {
     quote! {
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-                struct Visitor;
-
-                impl<'de> serde::de::Visitor<'de> for Visitor {
-                    type Value = #name;
-
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-
-                    #methods
-                }
-
-                deserializer.#entry(Visitor)
+                de::deserialize(deserializer)
             }
         }
     }
@@ -448,8 +408,9 @@ fn enum_def(name: &Ident, docs: &TokenStream, def: &EnumDef) -> TokenStream {
     });
     // Encoding and decoding are written out rather than derived: a derived `Deserialize` with
     // an untagged fallback buffers every value and matches it in generic code, which for
-    // Stripe's 300-variant enums is most of a release build. Here the generic part is one call
-    // into the runtime, and the matching is the non-generic `From<&str>`.
+    // Stripe's 300-variant enums is most of a release build. Here the matching is the
+    // non-generic `From<&str>`.
+    let deserialize = deserialize_shim(name);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -484,11 +445,13 @@ fn enum_def(name: &Ident, docs: &TokenStream, def: &EnumDef) -> TokenStream {
             }
         }
 
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-                de::string(deserializer).map(|value| Self::from(&*value))
+        impl de::FromJson for #name {
+            fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+                de::string(value).map(|value| Self::from(value.as_str()))
             }
         }
+
+        #deserialize
 
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -524,6 +487,7 @@ fn integer_enum_def(
         let value = integer_literal(variant.value);
         quote! { #value => Self::#ident, }
     });
+    let deserialize = deserialize_shim(name);
     quote! {
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -564,11 +528,13 @@ fn integer_enum_def(
             }
         }
 
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-                #repr::deserialize(deserializer).map(Self::from)
+        impl de::FromJson for #name {
+            fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+                <#repr as de::FromJson>::from_json(value).map(Self::from)
             }
         }
+
+        #deserialize
 
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -624,165 +590,94 @@ fn union_def(api: &Api, name: &Ident, docs: &TokenStream, def: &UnionDef, displa
     }
 }
 
-/// `Deserialize` for an untagged union, written out rather than derived. The derived impl
-/// buffers every value and tries each variant on the buffer, which instantiates every variant's
-/// decoder a second time; in a large API that is most of a release build. This one looks at
-/// the kind of JSON value first (string, object, ...) and hands it straight to the variant that
-/// takes that kind. Only a kind that several variants take is buffered and tried on each in
-/// order, as serde's untagged enums do.
+/// Decoding for an untagged union. It looks at the kind of JSON value first (string, object,
+/// ...) and hands it straight to the variant that takes that kind; only a kind that several
+/// variants take is tried on each of them in order, as serde's untagged enums do.
 fn untagged_deserialize(api: &Api, name: &Ident, def: &UnionDef) -> TokenStream {
     let kinds = variant_kinds(api, def);
-    let mismatch = format!("data did not match any variant of untagged enum {name}");
-    let mut methods = Vec::new();
+    let type_name = name.to_string();
+    let mut arms = Vec::new();
     let mut accepted = Vec::new();
     for kind in JsonKinds::EACH {
         let candidates = takers(def, &kinds, kind);
-        let Some(first) = candidates.first() else { continue };
+        if candidates.is_empty() {
+            continue;
+        }
         accepted.push(kind);
-        let body = if candidates.len() > 1 {
-            let value = match kind {
-                JsonKinds::NULL => quote! { serde_json::Value::Null },
-                JsonKinds::BOOL => quote! { serde_json::Value::Bool(value) },
-                JsonKinds::STRING => quote! { serde_json::Value::String(value.to_owned()) },
-                JsonKinds::ARRAY => quote! {
-                    serde_json::Value::deserialize(serde::de::value::SeqAccessDeserializer::new(value))?
-                },
-                JsonKinds::OBJECT => quote! {
-                    serde_json::Value::deserialize(serde::de::value::MapAccessDeserializer::new(value))?
-                },
-                _ => quote! { serde_json::Value::from(value) },
-            };
-            quote! {
-                let value = #value;
-                #name::from_buffered(&value).ok_or_else(|| serde::de::Error::custom(#mismatch))
-            }
-        } else {
-            direct_variant(name, first, kind)
-        };
-        methods.extend(visit_methods(kind, &body));
-    }
-    let expecting = expecting_text(&accepted);
-    let from_buffered = shared_kinds(def, &kinds).then(|| {
-        let attempts = def.variants.iter().map(|variant| {
-            let ident = format_ident!("{}", variant.rust_name);
-            if variant.ty == TypeRef::Unit {
-                return quote! {
-                    if value.is_null() {
-                        return Some(Self::#ident);
+        let pattern = kind_pattern(kind);
+        let body = match candidates.as_slice() {
+            [only] => decode_variant(only),
+            _ => {
+                let mut tries = Vec::new();
+                let mut last = quote! { Err(de::no_variant(#type_name)) };
+                for (index, variant) in candidates.iter().enumerate() {
+                    let ident = format_ident!("{}", variant.rust_name);
+                    if variant.ty == TypeRef::Unit {
+                        // Takes any `null`: the variants after it are never reached.
+                        last = quote! { Ok(Self::#ident) };
+                        break;
                     }
-                };
-            }
-            let ty = type_tokens(&variant.ty, false);
-            quote! {
-                if let Ok(decoded) = de::buffered::<#ty>(value) {
-                    return Some(Self::#ident(decoded));
+                    if index + 1 == candidates.len() {
+                        last = quote! {
+                            de::FromJson::from_json(value).map(Self::#ident).map_err(|_| de::no_variant(#type_name))
+                        };
+                    } else {
+                        tries.push(quote! {
+                            if let Ok(decoded) = de::FromJson::from_json(value.clone()) {
+                                return Ok(Self::#ident(decoded));
+                            }
+                        });
+                    }
+                }
+                quote! {
+                    {
+                        #(#tries)*
+                        #last
+                    }
                 }
             }
-        });
-        quote! {
-            impl #name {
-                /// The first variant, in order, that decodes from a value several variants
-                /// could take.
-                fn from_buffered(value: &serde_json::Value) -> Option<Self> {
-                    #(#attempts)*
-                    None
+        };
+        arms.push(quote! { #pattern => #body, });
+    }
+    let fallback = (accepted.len() < JsonKinds::EACH.len()).then(|| {
+        let expecting = expecting_text(&accepted);
+        quote! { _ => Err(de::JsonError::invalid_type(&value, #expecting)), }
+    });
+    let deserialize = deserialize_shim(name);
+    quote! {
+        impl de::FromJson for #name {
+            fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+                match de::Kind::of(&value) {
+                    #(#arms)*
+                    #fallback
                 }
             }
         }
-    });
-    let deserialize = visitor_deserialize(name, &expecting, &quote! { #(#methods)* }, &quote! { deserialize_any });
-    quote! {
-        #deserialize
 
-        #from_buffered
+        #deserialize
     }
 }
 
-/// Decodes the value a visit method holds as the one variant that takes its kind.
-fn direct_variant(name: &Ident, variant: &UnionVariant, kind: JsonKinds) -> TokenStream {
+/// The `de::Kind` pattern of one kind of JSON value.
+fn kind_pattern(kind: JsonKinds) -> TokenStream {
+    match kind {
+        JsonKinds::NULL => quote! { de::Kind::Null },
+        JsonKinds::BOOL => quote! { de::Kind::Bool },
+        JsonKinds::INTEGER => quote! { de::Kind::Integer },
+        JsonKinds::FLOAT => quote! { de::Kind::Float },
+        JsonKinds::STRING => quote! { de::Kind::String },
+        JsonKinds::ARRAY => quote! { de::Kind::Array },
+        _ => quote! { de::Kind::Object },
+    }
+}
+
+/// Decodes `value` as the one variant that takes its kind.
+fn decode_variant(variant: &UnionVariant) -> TokenStream {
     let ident = format_ident!("{}", variant.rust_name);
     if variant.ty == TypeRef::Unit {
-        return quote! { Ok(#name::#ident) };
-    }
-    // An `Option` variant takes `null` as `None` and decodes anything else as its inner type.
-    let (ty, some) = match &variant.ty {
-        TypeRef::Option(_) if kind == JsonKinds::NULL => return quote! { Ok(#name::#ident(None)) },
-        TypeRef::Option(inner) => (inner.as_ref(), true),
-        other => (other, false),
-    };
-    let wrap = if some {
-        quote! { |value| #name::#ident(Some(value)) }
+        quote! { Ok(Self::#ident) }
     } else {
-        quote! { #name::#ident }
-    };
-    // A value of exactly the variant's type is taken as it is.
-    match (kind, ty) {
-        (JsonKinds::BOOL, TypeRef::Bool) | (JsonKinds::FLOAT, TypeRef::Float(FloatKind::F64)) => {
-            let value = if some {
-                quote! { Some(value) }
-            } else {
-                quote! { value }
-            };
-            return quote! { Ok(#name::#ident(#value)) };
-        }
-        (JsonKinds::STRING, TypeRef::String) => {
-            let value = if some {
-                quote! { Some(value.to_owned()) }
-            } else {
-                quote! { value.to_owned() }
-            };
-            return quote! { Ok(#name::#ident(#value)) };
-        }
-        _ => {}
-    }
-    let ty = type_tokens(ty, false);
-    let deserializer = match kind {
-        JsonKinds::NULL => quote! { serde::de::value::UnitDeserializer::<E>::new() },
-        JsonKinds::ARRAY => quote! { serde::de::value::SeqAccessDeserializer::new(value) },
-        JsonKinds::OBJECT => quote! { serde::de::value::MapAccessDeserializer::new(value) },
-        _ => quote! { serde::de::IntoDeserializer::<'de, E>::into_deserializer(value) },
-    };
-    quote! { <#ty as Deserialize>::deserialize(#deserializer).map(#wrap) }
-}
-
-/// The `Visitor` methods through which a JSON decoder hands over values of one kind.
-fn visit_methods(kind: JsonKinds, body: &TokenStream) -> Vec<TokenStream> {
-    let scalar = |method: TokenStream, ty: TokenStream| {
-        quote! {
-            fn #method<E: serde::de::Error>(self, value: #ty) -> std::result::Result<Self::Value, E> {
-                #body
-            }
-        }
-    };
-    match kind {
-        JsonKinds::NULL => vec![
-            quote! {
-                fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
-                    #body
-                }
-            },
-            quote! {
-                fn visit_none<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
-                    serde::de::Visitor::visit_unit::<E>(self)
-                }
-            },
-        ],
-        JsonKinds::BOOL => vec![scalar(quote! { visit_bool }, quote! { bool })],
-        JsonKinds::INTEGER => {
-            vec![scalar(quote! { visit_i64 }, quote! { i64 }), scalar(quote! { visit_u64 }, quote! { u64 })]
-        }
-        JsonKinds::FLOAT => vec![scalar(quote! { visit_f64 }, quote! { f64 })],
-        JsonKinds::STRING => vec![scalar(quote! { visit_str }, quote! { &str })],
-        JsonKinds::ARRAY => vec![quote! {
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, value: A) -> std::result::Result<Self::Value, A::Error> {
-                #body
-            }
-        }],
-        _ => vec![quote! {
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, value: A) -> std::result::Result<Self::Value, A::Error> {
-                #body
-            }
-        }],
+        quote! { de::FromJson::from_json(value).map(Self::#ident) }
     }
 }
 
@@ -827,9 +722,10 @@ fn tagged_union_def(name: &Ident, docs: &TokenStream, def: &UnionDef, property: 
     let arms = def.variants.iter().map(|variant| {
         let ident = format_ident!("{}", variant.rust_name);
         let tags = &variant.tags;
-        quote! { #(Some(#tags))|* => de::buffered(&value).map(Self::#ident), }
+        quote! { #(Some(#tags))|* => de::FromJson::from_json(value).map(Self::#ident), }
     });
     let unknown_doc = format!(" An object whose `{property}` this version of the crate does not know; kept as sent.");
+    let deserialize = deserialize_shim(name);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -840,17 +736,16 @@ fn tagged_union_def(name: &Ident, docs: &TokenStream, def: &UnionDef, property: 
             Unknown(serde_json::Value),
         }
 
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(deserializer)?;
-                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
-                let decoded = match tag.as_deref() {
+        impl de::FromJson for #name {
+            fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+                match value.get(#property).and_then(serde_json::Value::as_str) {
                     #(#arms)*
-                    _ => return Ok(Self::Unknown(value)),
-                };
-                decoded.map_err(serde::de::Error::custom)
+                    _ => Ok(Self::Unknown(value)),
+                }
             }
         }
+
+        #deserialize
     }
 }
 
