@@ -24,11 +24,14 @@ impl de::FromJson for Error {
     }
 
     fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
-        Ok(Self {
-            error: fields.required("error")?,
-            code: fields.optional("code")?,
-            details: fields.optional("details")?,
-        })
+        match (
+            fields.required("error"),
+            fields.option("code"),
+            fields.option("details"),
+        ) {
+            (Some(error), Some(code), Some(details)) => Ok(Self { error, code, details }),
+            _ => Err(fields.error()),
+        }
     }
 }
 
@@ -137,10 +140,12 @@ impl de::FromJson for GenerateStreamingTokenResponse {
     }
 
     fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
-        Ok(Self {
-            token: fields.required("token")?,
-            expires_in_seconds: fields.required("expires_in_seconds")?,
-        })
+        match (fields.required("token"), fields.required("expires_in_seconds")) {
+            (Some(token), Some(expires_in_seconds)) => {
+                Ok(Self { token, expires_in_seconds })
+            }
+            _ => Err(fields.error()),
+        }
     }
 }
 

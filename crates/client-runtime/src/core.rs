@@ -530,12 +530,14 @@ mod tests {
         }
         impl FromJson for Token {
             fn from_json(value: serde_json::Value) -> Result<Self, crate::JsonError> {
-                Ok(Self { data: crate::de::Fields::new(value, "struct Token")?.required("data")? })
+                let mut fields = crate::de::Fields::new(value, "struct Token")?;
+                fields.required("data").map(|data| Self { data }).ok_or_else(|| fields.error())
             }
         }
         impl FromJson for Data {
             fn from_json(value: serde_json::Value) -> Result<Self, crate::JsonError> {
-                Ok(Self { expires_at: crate::de::Fields::new(value, "struct Data")?.required("expires_at")? })
+                let mut fields = crate::de::Fields::new(value, "struct Data")?;
+                fields.required("expires_at").map(|expires_at| Self { expires_at }).ok_or_else(|| fields.error())
             }
         }
         let error = decode_success::<Token, ()>(StatusCode::OK, br#"{"data":{"expires_at":"soon"}}"#).unwrap_err();

@@ -17,6 +17,8 @@ use std::fmt;
 use serde::Deserializer;
 use serde_json::{Map, Value};
 
+use crate::Nullable;
+
 /// Decoding from a parsed JSON value. Implemented by every generated type, by the scalars,
 /// collections and wrappers generated types are built from, and by `serde_json::Value`.
 ///
@@ -73,12 +75,14 @@ impl JsonError {
     }
 
     /// The error, one level down: inside the value of `key`.
+    #[cold]
     pub fn at_key(mut self, key: &str) -> Self {
         self.steps.push(Step::Key(key.to_owned()));
         self
     }
 
     /// The error, one level down: inside the array item at `index`.
+    #[cold]
     pub fn at_index(mut self, index: usize) -> Self {
         self.steps.push(Step::Index(index));
         self
@@ -183,9 +187,16 @@ impl Kind {
 
 /// The fields of an object that a generated struct decodes: each is taken out by name, and what
 /// is left can be handed to a flattened part or collected as extra properties.
+///
+/// The readers return `None` when a field fails, and keep the first failure for [`Fields::error`]
+/// (once one has failed, the others return `None` at once). A generated decoder reads every field
+/// into one tuple and matches it: with `?` after each field instead, every field would need its
+/// own exit that drops the fields read before it, and a struct's decoder would grow with the
+/// square of its fields.
 #[derive(Debug)]
 pub struct Fields {
     map: Map<String, Value>,
+    error: Option<JsonError>,
 }
 
 impl Fields {
@@ -193,44 +204,145 @@ impl Fields {
     /// error (`struct Customer`).
     pub fn new(value: Value, expecting: &str) -> Result<Self, JsonError> {
         match value {
-            Value::Object(map) => Ok(Self { map }),
+            Value::Object(map) => Ok(Self { map, error: None }),
             other => Err(JsonError::invalid_type(&other, expecting)),
         }
     }
 
-    /// Takes a field the struct requires: a missing key is an error.
-    pub fn required<T: FromJson>(&mut self, key: &str) -> Result<T, JsonError> {
+    // The readers are generic, so there is one copy per field type; they are kept out of line
+    // so that a struct's decoder stays one call per field rather than a copy of each.
+
+    /// What a key holds, unless a field has already failed. Not generic: the readers below, of
+    /// which there is a copy per field type, only match on it.
+    #[inline(never)]
+    fn slot(&mut self, key: &str) -> Slot {
+        if self.error.is_some() {
+            return Slot::Skip;
+        }
         match self.map.remove(key) {
-            Some(value) => T::from_json(value).map_err(|error| error.at_key(key)),
-            None => Err(JsonError::missing_field(key)),
+            None => Slot::Absent,
+            Some(Value::Null) => Slot::Null,
+            Some(value) => Slot::Value(value),
         }
     }
 
-    /// Takes a field that may be left out: a missing key is `T`'s default (`None`,
-    /// `Nullable::Absent`).
-    pub fn optional<T: FromJson + Default>(&mut self, key: &str) -> Result<T, JsonError> {
-        match self.map.remove(key) {
-            Some(value) => T::from_json(value).map_err(|error| error.at_key(key)),
-            None => Ok(T::default()),
+    /// Keeps the first failure.
+    #[cold]
+    #[inline(never)]
+    fn failed(&mut self, error: JsonError) {
+        self.error.get_or_insert(error);
+    }
+
+    /// Keeps a failure to decode the value of `key`.
+    #[cold]
+    #[inline(never)]
+    fn failed_at(&mut self, error: JsonError, key: &str) {
+        self.failed(error.at_key(key));
+    }
+
+    /// Takes a field the struct requires: a missing key is an error.
+    #[inline(never)]
+    pub fn required<T: FromJson>(&mut self, key: &str) -> Option<T> {
+        let value = match self.slot(key) {
+            Slot::Value(value) => value,
+            Slot::Null => Value::Null,
+            Slot::Absent => {
+                self.failed(JsonError::missing_field(key));
+                return None;
+            }
+            Slot::Skip => return None,
+        };
+        match T::from_json(value) {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.failed_at(error, key);
+                None
+            }
+        }
+    }
+
+    /// Takes a field that may be missing or `null`: both are `None`.
+    #[inline(never)]
+    pub fn option<T: FromJson>(&mut self, key: &str) -> Option<Option<T>> {
+        let value = match self.slot(key) {
+            Slot::Value(value) => value,
+            Slot::Absent | Slot::Null => return Some(None),
+            Slot::Skip => return None,
+        };
+        match T::from_json(value) {
+            Ok(value) => Some(Some(value)),
+            Err(error) => {
+                self.failed_at(error, key);
+                None
+            }
+        }
+    }
+
+    /// Takes a field whose missing key and `null` mean different things.
+    #[inline(never)]
+    pub fn nullable<T: FromJson>(&mut self, key: &str) -> Option<Nullable<T>> {
+        let value = match self.slot(key) {
+            Slot::Value(value) => value,
+            Slot::Absent => return Some(Nullable::Absent),
+            Slot::Null => return Some(Nullable::Null),
+            Slot::Skip => return None,
+        };
+        match T::from_json(value) {
+            Ok(value) => Some(Nullable::Value(value)),
+            Err(error) => {
+                self.failed_at(error, key);
+                None
+            }
         }
     }
 
     /// Decodes a part flattened into the struct from the fields left (see
     /// [`FromJson::from_fields`]).
-    pub fn flattened<T: FromJson>(&mut self) -> Result<T, JsonError> {
-        T::from_fields(self)
+    pub fn flattened<T: FromJson>(&mut self) -> Option<T> {
+        if self.error.is_some() {
+            return None;
+        }
+        match T::from_fields(self) {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.failed(error);
+                None
+            }
+        }
     }
 
     /// Every field left, each decoded as `T`: the properties beyond the ones the struct names.
-    pub fn rest<T: FromJson>(&mut self) -> Result<BTreeMap<String, T>, JsonError> {
-        std::mem::take(&mut self.map)
-            .into_iter()
-            .map(|(key, value)| match T::from_json(value) {
-                Ok(value) => Ok((key, value)),
-                Err(error) => Err(error.at_key(&key)),
-            })
-            .collect()
+    pub fn rest<T: FromJson>(&mut self) -> Option<BTreeMap<String, T>> {
+        if self.error.is_some() {
+            return None;
+        }
+        let mut rest = BTreeMap::new();
+        for (key, value) in std::mem::take(&mut self.map) {
+            match T::from_json(value) {
+                Ok(value) => rest.insert(key, value),
+                Err(error) => {
+                    self.failed_at(error, &key);
+                    return None;
+                }
+            };
+        }
+        Some(rest)
     }
+
+    /// The failure that made a reader return `None`.
+    #[cold]
+    pub fn error(&mut self) -> JsonError {
+        self.error.take().unwrap_or_else(|| JsonError::custom("a field failed to decode"))
+    }
+}
+
+/// What [`Fields`] found under a key.
+enum Slot {
+    /// A field has already failed: nothing is read.
+    Skip,
+    Absent,
+    Null,
+    Value(Value),
 }
 
 /// `Deserialize` for a [`FromJson`] type: reads a `Value` with the deserializer given and
@@ -371,11 +483,18 @@ impl<T: FromJson> FromJson for Box<T> {
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(value: Value) -> Result<Self, JsonError> {
         match value {
-            Value::Array(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(index, item)| T::from_json(item).map_err(|error| error.at_index(index)))
-                .collect(),
+            // A plain loop: the iterator adapters that `collect` into a `Result` are several
+            // times the code, and this is compiled once per item type.
+            Value::Array(items) => {
+                let mut decoded = Vec::with_capacity(items.len());
+                for (index, item) in items.into_iter().enumerate() {
+                    match T::from_json(item) {
+                        Ok(item) => decoded.push(item),
+                        Err(error) => return Err(error.at_index(index)),
+                    }
+                }
+                Ok(decoded)
+            }
             other => Err(JsonError::invalid_type(&other, "a sequence")),
         }
     }
@@ -383,10 +502,8 @@ impl<T: FromJson> FromJson for Vec<T> {
 
 impl<T: FromJson> FromJson for BTreeMap<String, T> {
     fn from_json(value: Value) -> Result<Self, JsonError> {
-        match value {
-            Value::Object(map) => Fields { map }.rest(),
-            other => Err(JsonError::invalid_type(&other, "a map")),
-        }
+        let mut fields = Fields::new(value, "a map")?;
+        fields.rest().ok_or_else(|| fields.error())
     }
 }
 
@@ -494,7 +611,7 @@ mod tests {
     impl FromJson for Outer {
         fn from_json(value: Value) -> Result<Self, JsonError> {
             let mut fields = Fields::new(value, "struct Outer")?;
-            Ok(Self { data: fields.required("data")? })
+            fields.required("data").map(|data| Self { data }).ok_or_else(|| fields.error())
         }
     }
 
@@ -504,11 +621,10 @@ mod tests {
         }
 
         fn from_fields(fields: &mut Fields) -> Result<Self, JsonError> {
-            Ok(Self {
-                amount: fields.required("amount")?,
-                items: fields.required("items")?,
-                note: fields.optional("note")?,
-            })
+            match (fields.required("amount"), fields.required("items"), fields.option("note")) {
+                (Some(amount), Some(items), Some(note)) => Ok(Self { amount, items, note }),
+                _ => Err(fields.error()),
+            }
         }
     }
 
@@ -562,6 +678,22 @@ mod tests {
         let copy: Map<String, Value> = fields.flattened().unwrap();
         assert_eq!(copy.len(), 1);
         assert_eq!(fields.rest::<u8>().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_first_failure_is_kept_and_the_rest_are_not_read() {
+        let mut fields = Fields::new(json!({"a": "x", "b": true, "c": 1}), "struct").unwrap();
+        assert_eq!(fields.required::<u8>("a"), None);
+        assert_eq!(fields.required::<bool>("b"), None, "not read once a field failed");
+        assert_eq!(fields.option::<u8>("c"), None);
+        let error = fields.error();
+        assert_eq!((error.path().as_str(), error.message()), ("a", r#"invalid type: string "x", expected u8"#));
+        let mut fields = Fields::new(json!({"n": null}), "struct").unwrap();
+        assert_eq!(fields.nullable::<u8>("n"), Some(Nullable::Null));
+        assert_eq!(fields.nullable::<u8>("m"), Some(Nullable::Absent));
+        assert_eq!(fields.option::<u8>("m"), Some(None));
+        assert_eq!(fields.required::<u8>("m"), None);
+        assert_eq!(fields.error().message(), "missing field `m`");
     }
 
     #[test]

@@ -133,7 +133,10 @@ impl<T: crate::FromJson> crate::FromJson for Nullable<T> {
     /// `null` is [`Nullable::Null`] and anything else a value; generated structs decode a
     /// missing key as [`Nullable::Absent`].
     fn from_json(value: serde_json::Value) -> Result<Self, crate::JsonError> {
-        Ok(<Option<T> as crate::FromJson>::from_json(value)?.map_or(Self::Null, Self::Value))
+        match value {
+            serde_json::Value::Null => Ok(Self::Null),
+            value => T::from_json(value).map(Self::Value),
+        }
     }
 }
 

@@ -284,7 +284,8 @@ mod tests {
 
     impl crate::FromJson for Delta {
         fn from_json(value: serde_json::Value) -> Result<Self, crate::JsonError> {
-            Ok(Self { text: crate::de::Fields::new(value, "struct Delta")?.required("text")? })
+            let mut fields = crate::de::Fields::new(value, "struct Delta")?;
+            fields.required("text").map(|text| Self { text }).ok_or_else(|| fields.error())
         }
     }
 

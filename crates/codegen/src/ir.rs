@@ -295,6 +295,10 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// The Cargo features it is compiled under: any of them. Empty: always compiled.
     pub features: Vec<String>,
+    /// Whether the client decodes it from a response (a success or error body, an event,
+    /// headers), directly or inside another type. Decoders of the other types (request bodies,
+    /// webhook payloads) are compiled only where a user's code decodes them.
+    pub decoded: bool,
 }
 
 /// The shapes a named type can take.

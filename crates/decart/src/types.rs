@@ -27,18 +27,37 @@ pub struct ClientTokenRequest {
 }
 
 impl de::FromJson for ClientTokenRequest {
+    #[inline]
     fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(&mut de::Fields::new(value, "struct ClientTokenRequest")?)
     }
 
+    #[inline]
     fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
-        Ok(Self {
-            expires_in: fields.optional("expiresIn")?,
-            allowed_models: fields.optional("allowedModels")?,
-            allowed_origins: fields.optional("allowedOrigins")?,
-            constraints: fields.optional("constraints")?,
-            metadata: fields.optional("metadata")?,
-        })
+        match (
+            fields.nullable("expiresIn"),
+            fields.nullable("allowedModels"),
+            fields.nullable("allowedOrigins"),
+            fields.nullable("constraints"),
+            fields.nullable("metadata"),
+        ) {
+            (
+                Some(expires_in),
+                Some(allowed_models),
+                Some(allowed_origins),
+                Some(constraints),
+                Some(metadata),
+            ) => {
+                Ok(Self {
+                    expires_in,
+                    allowed_models,
+                    allowed_origins,
+                    constraints,
+                    metadata,
+                })
+            }
+            _ => Err(fields.error()),
+        }
     }
 }
 
@@ -73,12 +92,22 @@ impl de::FromJson for ClientTokenResponse {
     }
 
     fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
-        Ok(Self {
-            api_key: fields.required("apiKey")?,
-            expires_at: fields.required("expiresAt")?,
-            permissions: fields.optional("permissions")?,
-            constraints: fields.optional("constraints")?,
-        })
+        match (
+            fields.required("apiKey"),
+            fields.required("expiresAt"),
+            fields.nullable("permissions"),
+            fields.nullable("constraints"),
+        ) {
+            (Some(api_key), Some(expires_at), Some(permissions), Some(constraints)) => {
+                Ok(Self {
+                    api_key,
+                    expires_at,
+                    permissions,
+                    constraints,
+                })
+            }
+            _ => Err(fields.error()),
+        }
     }
 }
 
@@ -145,9 +174,10 @@ impl de::FromJson for HttpValidationError {
     }
 
     fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
-        Ok(Self {
-            detail: fields.optional("detail")?,
-        })
+        match fields.option("detail") {
+            Some(detail) => Ok(Self { detail }),
+            None => Err(fields.error()),
+        }
     }
 }
 
@@ -168,14 +198,17 @@ pub struct RealtimeConstraints {
 }
 
 impl de::FromJson for RealtimeConstraints {
+    #[inline]
     fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(&mut de::Fields::new(value, "struct RealtimeConstraints")?)
     }
 
+    #[inline]
     fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
-        Ok(Self {
-            max_session_duration: fields.optional("maxSessionDuration")?,
-        })
+        match fields.nullable("maxSessionDuration") {
+            Some(max_session_duration) => Ok(Self { max_session_duration }),
+            None => Err(fields.error()),
+        }
     }
 }
 
@@ -196,14 +229,17 @@ pub struct TokenConstraints {
 }
 
 impl de::FromJson for TokenConstraints {
+    #[inline]
     fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(&mut de::Fields::new(value, "struct TokenConstraints")?)
     }
 
+    #[inline]
     fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
-        Ok(Self {
-            realtime: fields.optional("realtime")?,
-        })
+        match fields.nullable("realtime") {
+            Some(realtime) => Ok(Self { realtime }),
+            None => Err(fields.error()),
+        }
     }
 }
 
@@ -238,13 +274,24 @@ impl de::FromJson for ValidationError {
     }
 
     fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
-        Ok(Self {
-            loc: fields.required("loc")?,
-            msg: fields.required("msg")?,
-            r#type: fields.required("type")?,
-            input: fields.optional("input")?,
-            ctx: fields.optional("ctx")?,
-        })
+        match (
+            fields.required("loc"),
+            fields.required("msg"),
+            fields.required("type"),
+            fields.option("input"),
+            fields.option("ctx"),
+        ) {
+            (Some(loc), Some(msg), Some(r#type), Some(input), Some(ctx)) => {
+                Ok(Self {
+                    loc,
+                    msg,
+                    r#type,
+                    input,
+                    ctx,
+                })
+            }
+            _ => Err(fields.error()),
+        }
     }
 }
 

@@ -16,16 +16,19 @@ pub struct GenerateAuthTokenRequest {
 }
 
 impl de::FromJson for GenerateAuthTokenRequest {
+    #[inline]
     fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(
             &mut de::Fields::new(value, "struct GenerateAuthTokenRequest")?,
         )
     }
 
+    #[inline]
     fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
-        Ok(Self {
-            token_name: fields.optional("token_name")?,
-        })
+        match fields.option("token_name") {
+            Some(token_name) => Ok(Self { token_name }),
+            None => Err(fields.error()),
+        }
     }
 }
 
@@ -63,11 +66,20 @@ impl de::FromJson for GenerateAuthTokenResponse {
     }
 
     fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
-        Ok(Self {
-            auth_token: fields.required("auth_token")?,
-            created_at_epoch_seconds: fields.required("created_at_epoch_seconds")?,
-            token_name: fields.optional("token_name")?,
-        })
+        match (
+            fields.required("auth_token"),
+            fields.required("created_at_epoch_seconds"),
+            fields.option("token_name"),
+        ) {
+            (Some(auth_token), Some(created_at_epoch_seconds), Some(token_name)) => {
+                Ok(Self {
+                    auth_token,
+                    created_at_epoch_seconds,
+                    token_name,
+                })
+            }
+            _ => Err(fields.error()),
+        }
     }
 }
 

@@ -39,9 +39,10 @@ impl de::FromJson for HttpValidationError {
     }
 
     fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
-        Ok(Self {
-            detail: fields.optional("detail")?,
-        })
+        match fields.option("detail") {
+            Some(detail) => Ok(Self { detail }),
+            None => Err(fields.error()),
+        }
     }
 }
 
@@ -77,19 +78,40 @@ pub struct TokenRequest {
 }
 
 impl de::FromJson for TokenRequest {
+    #[inline]
     fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(&mut de::Fields::new(value, "struct TokenRequest")?)
     }
 
+    #[inline]
     fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
-        Ok(Self {
-            expiry_stamp: fields.optional("expiryStamp")?,
-            simli_api_key: fields.required("simliAPIKey")?,
-            llm_api_key: fields.optional("llmAPIKey")?,
-            tts_api_key: fields.optional("ttsAPIKey")?,
-            create_transcript: fields.optional("createTranscript")?,
-            origin_allow_list: fields.optional("originAllowList")?,
-        })
+        match (
+            fields.nullable("expiryStamp"),
+            fields.required("simliAPIKey"),
+            fields.nullable("llmAPIKey"),
+            fields.nullable("ttsAPIKey"),
+            fields.option("createTranscript"),
+            fields.nullable("originAllowList"),
+        ) {
+            (
+                Some(expiry_stamp),
+                Some(simli_api_key),
+                Some(llm_api_key),
+                Some(tts_api_key),
+                Some(create_transcript),
+                Some(origin_allow_list),
+            ) => {
+                Ok(Self {
+                    expiry_stamp,
+                    simli_api_key,
+                    llm_api_key,
+                    tts_api_key,
+                    create_transcript,
+                    origin_allow_list,
+                })
+            }
+            _ => Err(fields.error()),
+        }
     }
 }
 
@@ -132,11 +154,10 @@ impl de::FromJson for ValidationError {
     }
 
     fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
-        Ok(Self {
-            loc: fields.required("loc")?,
-            msg: fields.required("msg")?,
-            r#type: fields.required("type")?,
-        })
+        match (fields.required("loc"), fields.required("msg"), fields.required("type")) {
+            (Some(loc), Some(msg), Some(r#type)) => Ok(Self { loc, msg, r#type }),
+            _ => Err(fields.error()),
+        }
     }
 }
 

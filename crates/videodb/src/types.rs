@@ -23,17 +23,19 @@ pub struct CreateCaptureSessionTokenRequest {
 }
 
 impl de::FromJson for CreateCaptureSessionTokenRequest {
+    #[inline]
     fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(
             &mut de::Fields::new(value, "struct CreateCaptureSessionTokenRequest")?,
         )
     }
 
+    #[inline]
     fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
-        Ok(Self {
-            user_id: fields.optional("user_id")?,
-            expires_in: fields.optional("expires_in")?,
-        })
+        match (fields.option("user_id"), fields.option("expires_in")) {
+            (Some(user_id), Some(expires_in)) => Ok(Self { user_id, expires_in }),
+            _ => Err(fields.error()),
+        }
     }
 }
 
@@ -64,10 +66,10 @@ impl de::FromJson for CreateCaptureSessionTokenResponse {
     }
 
     fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
-        Ok(Self {
-            success: fields.optional("success")?,
-            data: fields.optional("data")?,
-        })
+        match (fields.option("success"), fields.option("data")) {
+            (Some(success), Some(data)) => Ok(Self { success, data }),
+            _ => Err(fields.error()),
+        }
     }
 }
 
@@ -101,11 +103,20 @@ impl de::FromJson for CreateCaptureSessionTokenResponseData {
     }
 
     fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
-        Ok(Self {
-            token: fields.optional("token")?,
-            expires_at: fields.optional("expires_at")?,
-            expires_in: fields.optional("expires_in")?,
-        })
+        match (
+            fields.option("token"),
+            fields.option("expires_at"),
+            fields.option("expires_in"),
+        ) {
+            (Some(token), Some(expires_at), Some(expires_in)) => {
+                Ok(Self {
+                    token,
+                    expires_at,
+                    expires_in,
+                })
+            }
+            _ => Err(fields.error()),
+        }
     }
 }
 

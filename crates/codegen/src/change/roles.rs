@@ -163,6 +163,7 @@ components:
     fn webhook_and_callback_payloads_are_read() {
         let def = |origin: &str| TypeDef {
             features: Vec::new(),
+            decoded: false,
             name: "X".into(),
             docs: Vec::new(),
             origin: origin.into(),

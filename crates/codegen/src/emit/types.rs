@@ -51,12 +51,16 @@ fn takers<'a>(def: &'a UnionDef, kinds: &[JsonKinds], kind: JsonKinds) -> Vec<&'
 fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let docs = doc_attrs(&def.docs);
+    // The decoders of types the client never decodes (request bodies, webhook payloads) are
+    // `#[inline]`: compiled only in a crate that calls them, rather than always in this one.
+    let lazy = (!def.decoded).then(|| quote! { #[inline] });
+    let lazy = lazy.as_ref();
     match &def.kind {
-        TypeKind::Struct(def) => struct_def(api, &name, &docs, def),
-        TypeKind::Enum(def) => enum_def(&name, &docs, def),
+        TypeKind::Struct(def) => struct_def(api, &name, &docs, def, lazy),
+        TypeKind::Enum(def) => enum_def(&name, &docs, def, lazy),
         TypeKind::Union(union) => {
             let display = crate::ir::is_display(&api.types, &TypeRef::Named(def.name.clone()));
-            union_def(api, &name, &docs, union, display)
+            union_def(api, &name, &docs, union, display, lazy)
         }
         TypeKind::Alias(ty) => {
             let ty = type_tokens(ty, false);
@@ -112,7 +116,7 @@ fn field_type(field: &Field) -> TokenStream {
     }
 }
 
-fn struct_def(api: &Api, name: &Ident, docs: &TokenStream, def: &StructDef) -> TokenStream {
+fn struct_def(api: &Api, name: &Ident, docs: &TokenStream, def: &StructDef, lazy: Option<&TokenStream>) -> TokenStream {
     let default = def.all_fields_optional().then(|| quote! { Default, });
     let fields = def.fields.iter().map(|field| {
         let mut docs = field.docs.clone();
@@ -214,7 +218,7 @@ fn struct_def(api: &Api, name: &Ident, docs: &TokenStream, def: &StructDef) -> T
             }
         }
     });
-    let from_json = struct_from_json(name, def);
+    let from_json = struct_from_json(name, def, lazy);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default Serialize)]
@@ -235,40 +239,75 @@ fn struct_def(api: &Api, name: &Ident, docs: &TokenStream, def: &StructDef) -> T
 /// Decoding for a struct: each field is taken out of the object by its wire name (unknown keys
 /// are left; a missing required key is an error, a missing optional one `None` or
 /// `Nullable::Absent`), then the flattened parts take theirs from what is left, and the extra
-/// properties are the rest. The code per struct is one non-generic function; the generic work
-/// is the runtime's.
-fn struct_from_json(name: &Ident, def: &StructDef) -> TokenStream {
-    let inits = def.fields.iter().map(|field| {
+/// properties are the rest. Every field is read into one tuple, which is matched once (see
+/// `de::Fields`): the code per struct grows with its fields, not with their square.
+fn struct_from_json(name: &Ident, def: &StructDef, lazy: Option<&TokenStream>) -> TokenStream {
+    let mut reads = Vec::new();
+    let mut locals = Vec::new();
+    let mut inits = Vec::new();
+    for field in &def.fields {
         let ident = ident(&field.rust_name);
         let wire = &field.wire_name;
-        // A missing key is an error only for a bare value; `Option` and `Nullable` fields (and a
-        // bare `Option` type) are left unset.
-        if field.can_be_unset() || matches!(field.ty, TypeRef::Option(_)) {
-            quote! { #ident: fields.optional(#wire)?, }
+        reads.push(match (field.wrapper(), &field.ty) {
+            (Wrapper::Nullable, _) => quote! { fields.nullable(#wire) },
+            (Wrapper::Option, _) | (Wrapper::Bare, TypeRef::Option(_)) => quote! { fields.option(#wire) },
+            (Wrapper::Bare, _) => quote! { fields.required(#wire) },
+        });
+        // Locals are the fields' names, raw identifiers included; `fields` itself is taken.
+        let local =
+            if naming::unraw(&field.rust_name) == "fields" { format_ident!("fields_field") } else { ident.clone() };
+        inits.push(if local == ident {
+            quote! { #ident }
         } else {
-            quote! { #ident: fields.required(#wire)?, }
-        }
-    });
-    let flattened = def.flattened.iter().map(|field| {
+            quote! { #ident: #local }
+        });
+        locals.push(local);
+    }
+    for field in &def.flattened {
         let ident = ident(&field.rust_name);
-        quote! { #ident: fields.flattened()?, }
-    });
-    let additional = def.additional.as_ref().map(|additional| {
+        reads.push(quote! { fields.flattened() });
+        inits.push(quote! { #ident });
+        locals.push(ident);
+    }
+    if let Some(additional) = &def.additional {
         let ident = ident(&additional.rust_name);
-        quote! { #ident: fields.rest()?, }
-    });
-    let empty = def.fields.is_empty() && def.flattened.is_empty() && def.additional.is_none();
-    let fields = if empty { format_ident!("_fields") } else { format_ident!("fields") };
+        reads.push(quote! { fields.rest() });
+        inits.push(quote! { #ident });
+        locals.push(ident);
+    }
+    let (fields, body) = match reads.as_slice() {
+        [] => (format_ident!("_fields"), quote! { Ok(Self {}) }),
+        [read] => (
+            format_ident!("fields"),
+            quote! {
+                match #read {
+                    Some(#(#locals)*) => Ok(Self { #(#inits)* }),
+                    None => Err(fields.error()),
+                }
+            },
+        ),
+        _ => (
+            format_ident!("fields"),
+            quote! {
+                match (#(#reads),*) {
+                    (#(Some(#locals)),*) => Ok(Self { #(#inits),* }),
+                    _ => Err(fields.error()),
+                }
+            },
+        ),
+    };
     let expecting = format!("struct {name}");
     let deserialize = deserialize_shim(name);
     quote! {
         impl de::FromJson for #name {
+            #lazy
             fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
                 Self::from_fields(&mut de::Fields::new(value, #expecting)?)
             }
 
+            #lazy
             fn from_fields(#fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
-                Ok(Self { #(#inits)* #(#flattened)* #additional })
+                #body
             }
         }
 
@@ -379,13 +418,14 @@ fn is_copy_scalar(api: &Api, ty: &TypeRef) -> bool {
     false
 }
 
-fn enum_def(name: &Ident, docs: &TokenStream, def: &EnumDef) -> TokenStream {
+fn enum_def(name: &Ident, docs: &TokenStream, def: &EnumDef, lazy: Option<&TokenStream>) -> TokenStream {
     let fallback_name = if def.variant_names().contains(&"Unknown") { "UnknownValue" } else { "Unknown" };
     let fallback = format_ident!("{}", fallback_name);
     let variants = match def {
         EnumDef::String(variants) => variants,
         EnumDef::Integer { kind, variants } => {
-            return integer_enum_def(name, docs, variants, &fallback, &type_tokens(&TypeRef::Integer(*kind), false));
+            let repr = type_tokens(&TypeRef::Integer(*kind), false);
+            return integer_enum_def(name, docs, variants, &fallback, &repr, lazy);
         }
     };
     let arms = variants.iter().map(|variant| {
@@ -446,6 +486,7 @@ fn enum_def(name: &Ident, docs: &TokenStream, def: &EnumDef) -> TokenStream {
         }
 
         impl de::FromJson for #name {
+            #lazy
             fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
                 de::string(value).map(|value| Self::from(value.as_str()))
             }
@@ -468,6 +509,7 @@ fn integer_enum_def(
     variants: &[EnumVariant<i64>],
     fallback: &Ident,
     repr: &TokenStream,
+    lazy: Option<&TokenStream>,
 ) -> TokenStream {
     let variant_decls = variants.iter().map(|variant| {
         let ident = format_ident!("{}", variant.rust_name);
@@ -529,6 +571,7 @@ fn integer_enum_def(
         }
 
         impl de::FromJson for #name {
+            #lazy
             fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
                 <#repr as de::FromJson>::from_json(value).map(Self::from)
             }
@@ -544,7 +587,14 @@ fn integer_enum_def(
     }
 }
 
-fn union_def(api: &Api, name: &Ident, docs: &TokenStream, def: &UnionDef, display: bool) -> TokenStream {
+fn union_def(
+    api: &Api,
+    name: &Ident,
+    docs: &TokenStream,
+    def: &UnionDef,
+    display: bool,
+    lazy: Option<&TokenStream>,
+) -> TokenStream {
     let variants = def.variants.iter().map(|variant| {
         let ident = format_ident!("{}", variant.rust_name);
         if variant.ty == TypeRef::Unit {
@@ -573,9 +623,9 @@ fn union_def(api: &Api, name: &Ident, docs: &TokenStream, def: &UnionDef, displa
         }
     });
     if let Some(property) = &def.discriminator {
-        return tagged_union_def(name, docs, def, property);
+        return tagged_union_def(name, docs, def, property, lazy);
     }
-    let deserialize = untagged_deserialize(api, name, def);
+    let deserialize = untagged_deserialize(api, name, def, lazy);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -593,7 +643,7 @@ fn union_def(api: &Api, name: &Ident, docs: &TokenStream, def: &UnionDef, displa
 /// Decoding for an untagged union. It looks at the kind of JSON value first (string, object,
 /// ...) and hands it straight to the variant that takes that kind; only a kind that several
 /// variants take is tried on each of them in order, as serde's untagged enums do.
-fn untagged_deserialize(api: &Api, name: &Ident, def: &UnionDef) -> TokenStream {
+fn untagged_deserialize(api: &Api, name: &Ident, def: &UnionDef, lazy: Option<&TokenStream>) -> TokenStream {
     let kinds = variant_kinds(api, def);
     let type_name = name.to_string();
     let mut arms = Vec::new();
@@ -646,6 +696,7 @@ fn untagged_deserialize(api: &Api, name: &Ident, def: &UnionDef) -> TokenStream 
     let deserialize = deserialize_shim(name);
     quote! {
         impl de::FromJson for #name {
+            #lazy
             fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
                 match de::Kind::of(&value) {
                     #(#arms)*
@@ -708,7 +759,13 @@ fn expecting_text(kinds: &[JsonKinds]) -> String {
 /// whole object as the variant it names (so variant structs keep their own copy of the
 /// property), and keeps an object with an unknown value as `Unknown` instead of failing.
 /// Encoding writes the variant as it is; it carries its discriminator itself.
-fn tagged_union_def(name: &Ident, docs: &TokenStream, def: &UnionDef, property: &str) -> TokenStream {
+fn tagged_union_def(
+    name: &Ident,
+    docs: &TokenStream,
+    def: &UnionDef,
+    property: &str,
+    lazy: Option<&TokenStream>,
+) -> TokenStream {
     let variants = def.variants.iter().map(|variant| {
         let ident = format_ident!("{}", variant.rust_name);
         let ty = type_tokens(&variant.ty, false);
@@ -737,6 +794,7 @@ fn tagged_union_def(name: &Ident, docs: &TokenStream, def: &UnionDef, property: 
         }
 
         impl de::FromJson for #name {
+            #lazy
             fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
                 match value.get(#property).and_then(serde_json::Value::as_str) {
                     #(#arms)*

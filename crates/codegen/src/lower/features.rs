@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Api, Feature};
+use crate::ir::{Api, Feature, TypeRef};
 use crate::naming;
 
 /// How many operations an API without tags needs before its path groups become features.
@@ -63,6 +63,26 @@ impl Gate {
             *mine |= *theirs;
         }
         changed
+    }
+}
+
+/// Marks the types the client decodes: those its operations' responses (success bodies, events,
+/// error bodies, headers) reach.
+pub(super) fn mark_decoded(api: &mut Api) {
+    let mut stack: Vec<String> = Vec::new();
+    for operation in &api.operations {
+        let roots = operation.response_types().into_iter().chain(
+            [&operation.errors_type, &operation.success.headers].into_iter().flatten().cloned().map(TypeRef::Named),
+        );
+        stack.extend(roots.filter_map(|root| root.named().map(str::to_owned)));
+    }
+    while let Some(name) = stack.pop() {
+        let Some(def) = api.types.get_mut(&name) else { continue };
+        if def.decoded {
+            continue;
+        }
+        def.decoded = true;
+        stack.extend(def.kind.children().iter().filter_map(|child| child.named().map(str::to_owned)));
     }
 }
 

@@ -88,6 +88,7 @@ pub(crate) fn lower(document: &OpenAPI, settings: &Settings, diagnostics: &mut D
     let tag_docs: Vec<(String, Option<String>)> =
         document.tags.iter().map(|tag| (tag.name.clone(), tag.description.clone())).collect();
     features::assign_features(&mut api, &tag_docs, settings.client.features_per_tag);
+    features::mark_decoded(&mut api);
     token::lower_token(&mut api, document, settings, lowerer.diagnostics);
     api
 }
@@ -125,7 +126,8 @@ impl Lowerer<'_> {
         if docs.len() == 1 && naming::title_is_redundant(&docs[0], &name) {
             docs.clear();
         }
-        let def = TypeDef { name: name.clone(), docs, origin: origin.to_owned(), kind, features: Vec::new() };
+        let def =
+            TypeDef { name: name.clone(), docs, origin: origin.to_owned(), kind, features: Vec::new(), decoded: false };
         self.types.insert(name.clone(), def);
         TypeRef::Named(name)
     }
