@@ -275,7 +275,7 @@ pub mod phases {
             let items = items.map_err(internal)?;
             files.push(GeneratedFile {
                 path: "src/types.rs".into(),
-                contents: render::types_file(&header, types, &items).map_err(internal)?,
+                contents: render::types_file(&header, types, items).map_err(internal)?,
             });
         }
         Ok(files)

@@ -12,9 +12,15 @@ pub(crate) fn format_module(tokens: TokenStream) -> Result<String, String> {
 /// blank line. This adds one before an item (or its docs and attributes) that follows the end of
 /// another item at the same indentation, and after the module's `//!` docs.
 fn space_items(formatted: &str) -> String {
+    let mut out = String::with_capacity(formatted.len() + formatted.len() / 20);
+    space_items_into(&mut out, formatted);
+    out
+}
+
+/// [`space_items`], appending to `out`.
+fn space_items_into(out: &mut String, formatted: &str) {
     const ITEM_STARTS: [&str; 12] =
         ["///", "#[", "pub ", "impl", "fn ", "async fn", "static ", "const ", "struct ", "enum ", "type ", "mod "];
-    let mut out = String::with_capacity(formatted.len() + formatted.len() / 20);
     let mut previous: Option<&str> = None;
     for line in formatted.lines() {
         if let Some(previous) = previous {
@@ -40,7 +46,6 @@ fn space_items(formatted: &str) -> String {
         out.push('\n');
         previous = Some(line);
     }
-    out
 }
 
 /// Parses tokens as a file; a failure is a bug in the generator, reported with the tokens.
@@ -58,25 +63,29 @@ fn parse(tokens: TokenStream) -> Result<syn::File, String> {
 /// threads. The same text as formatting the module whole, without holding the whole module's
 /// syntax tree, and without turning gated items back into tokens to parse them again. Only the
 /// model crosses threads; tokens cannot, so each thread emits what it formats.
-pub(crate) fn types_items(api: &crate::ir::Api, threads: usize) -> Result<String, String> {
+pub(crate) fn types_items(api: &crate::ir::Api, threads: usize) -> Result<Vec<String>, String> {
+    // Each type is spaced as it is formatted, after the blank line that separates it from what
+    // comes before (the module's head, or the type before it, always an item's end), so the
+    // file is never copied whole to space it.
     let format_share = |defs: &[&crate::ir::TypeDef]| -> Result<String, String> {
         let mut formatted = String::new();
         for def in defs {
             let (tokens, features) = crate::emit::type_items(api, def);
             let mut file = parse(tokens)?;
             crate::emit::gate_items(&mut file.items, features);
-            formatted.push_str(&prettyplease::unparse(&file));
+            formatted.push('\n');
+            space_items_into(&mut formatted, &prettyplease::unparse(&file));
         }
         Ok(formatted)
     };
     let defs: Vec<&crate::ir::TypeDef> = api.types.values().collect();
     if threads <= 1 || defs.len() < 2 * PARALLEL_FROM {
-        return format_share(&defs);
+        return Ok(vec![format_share(&defs)?]);
     }
     // The first share on this thread, the others on threads of their own.
     let mut chunks = defs.chunks(defs.len().div_ceil(threads));
     let first = chunks.next().unwrap_or_default();
-    let shares: Vec<String> = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let handles: Vec<_> = chunks.map(|chunk| scope.spawn(move || format_share(chunk))).collect();
         std::iter::once(format_share(first))
             .chain(
@@ -85,15 +94,23 @@ pub(crate) fn types_items(api: &crate::ir::Api, threads: usize) -> Result<String
                     .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))),
             )
             .collect::<Result<_, _>>()
-    })?;
-    Ok(shares.concat())
+    })
 }
 
-/// The `types.rs` file: the header, the module's head, and its formatted items.
-pub(crate) fn types_file(header: &str, head: TokenStream, items: &str) -> Result<String, String> {
-    let mut formatted = prettyplease::unparse(&parse(head)?);
-    formatted.push_str(items);
-    Ok(format!("// {header}\n\n{}", space_items(&formatted)))
+/// The `types.rs` file: the header, the module's head, and its formatted items. Each share of
+/// the items is freed as soon as it is copied in, so the file is held about once.
+pub(crate) fn types_file(header: &str, head: TokenStream, items: Vec<String>) -> Result<String, String> {
+    let head = space_items(&prettyplease::unparse(&parse(head)?));
+    let length = header.len() + 4 + head.len() + items.iter().map(String::len).sum::<usize>();
+    let mut file = String::with_capacity(length);
+    file.push_str("// ");
+    file.push_str(header);
+    file.push_str("\n\n");
+    file.push_str(&head);
+    for share in items {
+        file.push_str(&share);
+    }
+    Ok(file)
 }
 
 /// Below twice this many types, `types.rs` is formatted on one thread: a thread costs more than
