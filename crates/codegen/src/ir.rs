@@ -662,7 +662,7 @@ impl JsonKinds {
         self.0 & other.0 == other.0
     }
 
-    /// The kinds of a type's values: what its `Deserialize` impl accepts from a JSON decoder.
+    /// The kinds of a type's values: what its decoder accepts.
     pub fn of(types: &BTreeMap<String, TypeDef>, ty: &TypeRef) -> Self {
         fn kinds(types: &BTreeMap<String, TypeDef>, ty: &TypeRef, depth: usize) -> JsonKinds {
             match ty {
