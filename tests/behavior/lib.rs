@@ -67,8 +67,10 @@ mod tests {
             "list": ["a", "b"],
             "map": {"k": {"inner": {}}},
             "union": "a",
+            "fields": "named like the decoder's own variable",
         });
         let decoded: OptionSchema = serde_json::from_value(wire.clone()).unwrap();
+        assert_eq!(decoded.fields.as_deref(), Some("named like the decoder's own variable"));
         assert_eq!(decoded.value, Value { value: Some("v".into()) });
         assert_eq!(decoded.maybe, Some(StringSchema { text: Some("t".into()) }));
         assert_eq!(decoded.list, Some(vec![VecSchema::A, VecSchema::B]));
