@@ -99,6 +99,13 @@ mod tests {
         assert_eq!(serde_json::from_value::<ShapesAmount>(json!(3.5)).unwrap(), ShapesAmount::Number(3.5));
         assert_eq!(serde_json::from_value::<ShapesAmount>(json!("3")).unwrap(), ShapesAmount::String("3".into()));
         assert_eq!(serde_json::from_value::<ShapesStatus>(json!("queued")).unwrap(), ShapesStatus::Queued);
+        use shapes::types::ShapesRegion;
+        for (wire, region) in [("us-east-1", ShapesRegion::UsEast1), ("sa-east-1", ShapesRegion::SaEast1)] {
+            assert_eq!(serde_json::from_value::<ShapesRegion>(json!(wire)).unwrap(), region);
+            assert_eq!(region.as_str(), wire);
+        }
+        let later = serde_json::from_value::<ShapesRegion>(json!("mars-1")).unwrap();
+        assert_eq!(later, ShapesRegion::Unknown("mars-1".into()));
         let unknown = serde_json::from_value::<ShapesStatus>(json!("paused")).unwrap();
         assert_eq!(unknown, ShapesStatus::Unknown("paused".into()));
         assert_eq!(serde_json::to_value(&unknown).unwrap(), json!("paused"));

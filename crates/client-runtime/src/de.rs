@@ -360,6 +360,11 @@ pub fn string(value: Value) -> Result<String, JsonError> {
     }
 }
 
+/// Where `value` is in `values`: how a string enum with many values finds its variant.
+pub fn position(values: &[&str], value: &str) -> Option<usize> {
+    values.iter().position(|candidate| *candidate == value)
+}
+
 /// The message an untagged union's error carries when no variant took a value several could.
 pub fn no_variant(name: &str) -> JsonError {
     JsonError::custom(format_args!("data did not match any variant of untagged enum {name}"))

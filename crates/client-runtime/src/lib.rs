@@ -141,7 +141,7 @@ pub use reqwest::{Method, StatusCode, Url, header};
 pub mod __private {
     /// Decoding building blocks of generated types.
     pub mod de {
-        pub use crate::de::{Fields, FromJson, JsonError, Kind, deserialize, no_variant, string};
+        pub use crate::de::{Fields, FromJson, JsonError, Kind, deserialize, no_variant, position, string};
     }
     pub use crate::error::{check_maximum, check_minimum, decode_error_body};
     pub use crate::request::encode_path_segment;
