@@ -210,7 +210,9 @@ impl Fields {
     }
 
     // The readers are generic, so there is one copy per field type; they are kept out of line
-    // so that a struct's decoder stays one call per field rather than a copy of each.
+    // so that a struct's decoder stays one call per field rather than a copy of each. Each
+    // writes out its own `match` on the decoded value: a shared helper ending in `.map(Some)`
+    // or `.map(Nullable::Value)` was tried and made Stripe's `balance` 2% more LLVM IR.
 
     /// What a key holds, unless a field has already failed. Not generic: the readers below, of
     /// which there is a copy per field type, only match on it.

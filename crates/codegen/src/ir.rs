@@ -746,7 +746,14 @@ impl Operation {
         let mut roots: Vec<TypeRef> = self.path_params.iter().chain(&self.params).map(|p| p.ty.clone()).collect();
         roots.extend(self.params_type.iter().cloned().map(TypeRef::Named));
         roots.extend(self.body.as_ref().and_then(|body| body.kind.ty()).cloned());
-        roots.extend(self.response_types());
+        roots.extend(self.response_roots());
+        roots
+    }
+
+    /// The types the API sends back: the success body and its events, the error enum and the
+    /// headers struct.
+    pub fn response_roots(&self) -> Vec<TypeRef> {
+        let mut roots = self.response_types();
         roots.extend([&self.errors_type, &self.success.headers].into_iter().flatten().cloned().map(TypeRef::Named));
         roots
     }

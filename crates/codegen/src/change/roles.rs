@@ -36,11 +36,7 @@ impl Role {
 pub(super) fn roles(api: &Api) -> BTreeMap<String, Role> {
     let mut stack: Vec<(String, Role)> = Vec::new();
     for operation in &api.operations {
-        // What the API sends back: the success body and events, the error enum and headers.
-        let mut response = operation.response_types();
-        response.extend(
-            [&operation.errors_type, &operation.success.headers].into_iter().flatten().cloned().map(TypeRef::Named),
-        );
+        let response = operation.response_roots();
         for root in operation.type_roots() {
             let role = if response.contains(&root) { Role::RESPONSE } else { Role::REQUEST };
             push(&root, role, &mut stack);

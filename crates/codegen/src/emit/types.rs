@@ -651,7 +651,7 @@ fn union_def(
     if let Some(property) = &def.discriminator {
         return tagged_union_def(name, docs, def, property, lazy);
     }
-    let deserialize = untagged_deserialize(api, name, def, lazy);
+    let deserialize = untagged_from_json(api, name, def, lazy);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -669,7 +669,7 @@ fn union_def(
 /// Decoding for an untagged union. It looks at the kind of JSON value first (string, object,
 /// ...) and hands it straight to the variant that takes that kind; only a kind that several
 /// variants take is tried on each of them in order, as serde's untagged enums do.
-fn untagged_deserialize(api: &Api, name: &Ident, def: &UnionDef, lazy: Option<&TokenStream>) -> TokenStream {
+fn untagged_from_json(api: &Api, name: &Ident, def: &UnionDef, lazy: Option<&TokenStream>) -> TokenStream {
     let kinds = variant_kinds(api, def);
     let type_name = name.to_string();
     let mut arms = Vec::new();

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Api, Feature, TypeRef};
+use crate::ir::{Api, Feature};
 use crate::naming;
 
 /// How many operations an API without tags needs before its path groups become features.
@@ -71,10 +71,7 @@ impl Gate {
 pub(super) fn mark_decoded(api: &mut Api) {
     let mut stack: Vec<String> = Vec::new();
     for operation in &api.operations {
-        let roots = operation.response_types().into_iter().chain(
-            [&operation.errors_type, &operation.success.headers].into_iter().flatten().cloned().map(TypeRef::Named),
-        );
-        stack.extend(roots.filter_map(|root| root.named().map(str::to_owned)));
+        stack.extend(operation.response_roots().iter().filter_map(|root| root.named().map(str::to_owned)));
     }
     while let Some(name) = stack.pop() {
         let Some(def) = api.types.get_mut(&name) else { continue };
