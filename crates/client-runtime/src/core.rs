@@ -96,8 +96,10 @@ struct Whole {
 
 impl Success for Whole {
     async fn take(response: reqwest::Response) -> reqwest::Result<Self> {
+        let mut response = response;
         let status = response.status();
-        let headers = response.headers().clone();
+        // Taken rather than copied: reading the body does not look at them.
+        let headers = std::mem::take(response.headers_mut());
         Ok(Self { status, headers, body: response.bytes().await? })
     }
 
@@ -334,19 +336,29 @@ impl ClientCore {
         );
         #[cfg(not(feature = "tracing"))]
         let _ = attempt;
-        let mut builder = self.inner.http.request(request.method.clone(), url.clone()).headers(headers.clone());
+        // The request is put together here rather than through reqwest's builder, which would
+        // merge the headers into a map of its own one by one.
+        let mut outgoing = reqwest::Request::new(request.method.clone(), url.clone());
+        *outgoing.headers_mut() = headers.clone();
         match &request.body {
-            Some(Body::Bytes(body, _)) => builder = builder.body(body.clone()),
-            Some(Body::Multipart(form)) => builder = builder.multipart(form.to_form().map_err(AttemptError::Http)?),
+            Some(Body::Bytes(body, _)) => *outgoing.body_mut() = Some(body.clone().into()),
+            Some(Body::Multipart(form)) => {
+                // reqwest sets the content type with the boundary, and the length.
+                let form = form.to_form().map_err(AttemptError::Http)?;
+                outgoing = reqwest::RequestBuilder::from_parts(self.inner.http.clone(), outgoing)
+                    .multipart(form)
+                    .build()
+                    .map_err(AttemptError::Http)?;
+            }
             None => {}
         }
         let receive = async {
-            let response = builder.send().await?;
+            let mut response = self.inner.http.execute(outgoing).await?;
             let status = response.status();
             if status.is_success() {
                 return Ok(Answer::Success(S::take(response).await?));
             }
-            let headers = response.headers().clone();
+            let headers = std::mem::take(response.headers_mut());
             let body = response.bytes().await?;
             Ok(Answer::Failure(Failure { status, headers, body }))
         };
@@ -442,15 +454,16 @@ impl ClientCore {
     }
 
     fn headers<E>(&self, request: &Request) -> Result<HeaderMap, Error<E>> {
-        let mut headers = self.inner.default_headers.clone();
+        // Sized once for everything that goes in, so the map never grows on the way.
+        let defaults = &self.inner.default_headers;
+        let mut headers = HeaderMap::with_capacity(defaults.len() + request.headers.len() + request.auth.len() + 2);
+        headers.extend(defaults.iter().map(|(name, value)| (name.clone(), value.clone())));
         headers.insert(USER_AGENT, HeaderValue::from_static(self.inner.provider.user_agent));
         for (name, value) in &request.headers {
             headers.insert(name.clone(), value.clone());
         }
         if let Some(Body::Bytes(_, content_type)) = &request.body {
-            let value = HeaderValue::from_str(content_type)
-                .map_err(|_| InvalidRequest::new(format!("`{content_type}` is not a valid content type")))?;
-            headers.insert(CONTENT_TYPE, value);
+            headers.insert(CONTENT_TYPE, content_type.clone());
         }
         let mut cookies = Vec::new();
         for &(key, auth) in &request.auth {

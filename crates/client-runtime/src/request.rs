@@ -15,8 +15,9 @@ use crate::provider::Credential;
 /// A request body, kept so it can be sent again on retry.
 #[derive(Clone)]
 pub(crate) enum Body {
-    /// Bytes with their content type (JSON, form-encoded, text or binary).
-    Bytes(Bytes, String),
+    /// Bytes with their content type (JSON, form-encoded, text or binary), checked as a header
+    /// value when the body was set.
+    Bytes(Bytes, HeaderValue),
     /// A `multipart/form-data` form.
     Multipart(Multipart),
 }
@@ -213,7 +214,9 @@ impl Request {
     #[must_use]
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some(Body::Bytes(Bytes::from(bytes), "application/json".to_owned())),
+            Ok(bytes) => {
+                self.body = Some(Body::Bytes(Bytes::from(bytes), HeaderValue::from_static("application/json")));
+            }
             Err(error) => self.fail(format!("the request body could not be serialized: {error}")),
         }
         self
@@ -226,7 +229,10 @@ impl Request {
     pub fn form<T: Serialize>(mut self, body: &T) -> Self {
         match serde_qs::Config::new().use_form_encoding(true).serialize_string(body) {
             Ok(text) => {
-                self.body = Some(Body::Bytes(Bytes::from(text), "application/x-www-form-urlencoded".to_owned()));
+                self.body = Some(Body::Bytes(
+                    Bytes::from(text),
+                    HeaderValue::from_static("application/x-www-form-urlencoded"),
+                ));
             }
             Err(error) => self.fail(format!("the request body could not be form-encoded: {error}")),
         }
@@ -243,7 +249,10 @@ impl Request {
     /// Sets a body of raw bytes (or text) with its content type.
     #[must_use]
     pub fn bytes(mut self, content_type: &str, body: impl Into<Bytes>) -> Self {
-        self.body = Some(Body::Bytes(body.into(), content_type.to_owned()));
+        match HeaderValue::from_str(content_type) {
+            Ok(value) => self.body = Some(Body::Bytes(body.into(), value)),
+            Err(_) => self.fail(format!("`{content_type}` is not a valid content type")),
+        }
         self
     }
 
