@@ -148,17 +148,17 @@ mod tests {
 
         // `FromJson`, which the client decodes bodies with, names the path to what failed.
         use shapes::FromJson;
-        let error = Shapes::from_json(json!({"loc": [1, "body", true]})).unwrap_err();
+        let error = Shapes::from_value(json!({"loc": [1, "body", true]})).unwrap_err();
         assert_eq!(
             (error.path().as_str(), error.message()),
             ("loc[2]", "invalid type: boolean `true`, expected an integer or a string")
         );
-        let error = Shapes::from_json(json!({"either": {"side": "wide"}})).unwrap_err();
+        let error = Shapes::from_value(json!({"either": {"side": "wide"}})).unwrap_err();
         assert_eq!(
             (error.path().as_str(), error.message()),
             ("either", "data did not match any variant of untagged enum ShapesEither")
         );
-        assert_eq!(Circle::from_json(json!({"radius": 1})).unwrap(), Circle { radius: 1.0 });
+        assert_eq!(Circle::from_value(json!({"radius": 1})).unwrap(), Circle { radius: 1.0 });
     }
 
     #[test]

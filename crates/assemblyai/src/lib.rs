@@ -13,6 +13,6 @@ pub use client::*;
 #[rustfmt::skip]
 pub use client_runtime::{
     ApiError, ApiResponse, Bytes, ClientBuilder, ConfigError, DecodeError, Error,
-    FilePart, FromJson, InvalidRequest, JsonError, MintError, MintToken, NoErrorBody,
-    RetryPolicy, Secret, ShortLivedToken, TokenRequest,
+    FilePart, FromJson, InvalidRequest, Json, JsonError, MintError, MintToken,
+    NoErrorBody, RetryPolicy, Secret, ShortLivedToken, TokenRequest,
 };

@@ -19,11 +19,13 @@ pub struct Error {
 }
 
 impl de::FromJson for Error {
-    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+    fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(&mut de::Fields::new(value, "struct Error")?)
     }
 
-    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+    fn from_fields(
+        fields: &mut de::Fields<'_>,
+    ) -> std::result::Result<Self, de::JsonError> {
         match (
             fields.required("error"),
             fields.option("code"),
@@ -133,13 +135,15 @@ pub struct GenerateStreamingTokenResponse {
 }
 
 impl de::FromJson for GenerateStreamingTokenResponse {
-    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+    fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(
             &mut de::Fields::new(value, "struct GenerateStreamingTokenResponse")?,
         )
     }
 
-    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+    fn from_fields(
+        fields: &mut de::Fields<'_>,
+    ) -> std::result::Result<Self, de::JsonError> {
         match (fields.required("token"), fields.required("expires_in_seconds")) {
             (Some(token), Some(expires_in_seconds)) => {
                 Ok(Self { token, expires_in_seconds })

@@ -73,7 +73,7 @@ impl Serialize for FilePart {
 }
 
 impl crate::FromJson for FilePart {
-    fn from_json(value: serde_json::Value) -> Result<Self, crate::JsonError> {
+    fn from_json(value: crate::Json<'_>) -> Result<Self, crate::JsonError> {
         String::from_json(value).map(|text| Self::new(text.into_bytes()))
     }
 }

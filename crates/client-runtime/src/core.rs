@@ -276,13 +276,20 @@ impl ClientCore {
         }
         let url = self.url(&request)?;
         let mut headers = self.headers(&request)?;
-        let keyed = self.add_idempotency_key(&request.method, &mut headers)?;
+        let (keyed, made_key) = self.add_idempotency_key(&request.method, &mut headers)?;
         let replay = Replay::of(&request.method, keyed);
         let max_attempts = self.inner.retry.retries().saturating_add(1);
+        // The first attempt takes the headers as built; a retry, which is rare, builds them
+        // again (with the same idempotency key) rather than every call keeping a copy.
+        let mut first_headers = Some(headers);
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let outcome = self.attempt::<S>(&request, &url, &headers, attempt).await;
+            let headers = match first_headers.take() {
+                Some(headers) => headers,
+                None => self.retry_headers(&request, made_key.as_ref())?,
+            };
+            let outcome = self.attempt::<S>(&request, &url, headers, attempt).await;
             let retry_headers = match &outcome {
                 Ok(Answer::Success(_)) => None,
                 Ok(Answer::Failure(failure)) if RetryPolicy::retries_status(failure.status, replay) => {
@@ -322,7 +329,7 @@ impl ClientCore {
         &self,
         request: &Request,
         url: &Url,
-        headers: &HeaderMap,
+        headers: HeaderMap,
         attempt: u32,
     ) -> Result<Answer<S>, AttemptError> {
         #[cfg(feature = "tracing")]
@@ -339,7 +346,7 @@ impl ClientCore {
         // The request is put together here rather than through reqwest's builder, which would
         // merge the headers into a map of its own one by one.
         let mut outgoing = reqwest::Request::new(request.method.clone(), url.clone());
-        *outgoing.headers_mut() = headers.clone();
+        *outgoing.headers_mut() = headers;
         match &request.body {
             Some(Body::Bytes(body, _)) => *outgoing.body_mut() = Some(body.clone().into()),
             Some(Body::Multipart(form)) => {
@@ -389,19 +396,34 @@ impl ClientCore {
 
     /// Gives a call whose method is not idempotent a fresh idempotency key, when the API has an
     /// idempotency header and the caller set none; every attempt of the call sends the same
-    /// headers, so the same key. Returns whether the call carries a key.
-    fn add_idempotency_key<E>(&self, method: &Method, headers: &mut HeaderMap) -> Result<bool, Error<E>> {
-        let Some(name) = &self.inner.idempotency_header else { return Ok(false) };
+    /// headers, so the same key. Returns whether the call carries a key, and the key if it was
+    /// made here.
+    fn add_idempotency_key<E>(
+        &self,
+        method: &Method,
+        headers: &mut HeaderMap,
+    ) -> Result<(bool, Option<HeaderValue>), Error<E>> {
+        let Some(name) = &self.inner.idempotency_header else { return Ok((false, None)) };
         if retry::is_idempotent(method) {
-            return Ok(false);
+            return Ok((false, None));
         }
-        if !headers.contains_key(name) {
-            let key = uuid::Uuid::new_v4().hyphenated().to_string();
-            let value = HeaderValue::from_str(&key)
-                .map_err(|_| InvalidRequest::new("a generated idempotency key is not a valid header value"))?;
-            headers.insert(name.clone(), value);
+        if headers.contains_key(name) {
+            return Ok((true, None));
         }
-        Ok(true)
+        let key = uuid::Uuid::new_v4().hyphenated().to_string();
+        let value = HeaderValue::from_str(&key)
+            .map_err(|_| InvalidRequest::new("a generated idempotency key is not a valid header value"))?;
+        headers.insert(name.clone(), value.clone());
+        Ok((true, Some(value)))
+    }
+
+    /// The headers of a retry: built again, with the idempotency key the first attempt made.
+    fn retry_headers<E>(&self, request: &Request, made_key: Option<&HeaderValue>) -> Result<HeaderMap, Error<E>> {
+        let mut headers = self.headers(request)?;
+        if let (Some(name), Some(key)) = (&self.inner.idempotency_header, made_key) {
+            headers.insert(name.clone(), key.clone());
+        }
+        Ok(headers)
     }
 
     /// The value of one of the client's credentials, or why the request cannot be sent.
@@ -456,7 +478,8 @@ impl ClientCore {
     fn headers<E>(&self, request: &Request) -> Result<HeaderMap, Error<E>> {
         // Sized once for everything that goes in, so the map never grows on the way.
         let defaults = &self.inner.default_headers;
-        let mut headers = HeaderMap::with_capacity(defaults.len() + request.headers.len() + request.auth.len() + 2);
+        // Two more for what reqwest adds (`accept`, and `content-length` for a multipart body).
+        let mut headers = HeaderMap::with_capacity(defaults.len() + request.headers.len() + request.auth.len() + 4);
         headers.extend(defaults.iter().map(|(name, value)| (name.clone(), value.clone())));
         headers.insert(USER_AGENT, HeaderValue::from_static(self.inner.provider.user_agent));
         for (name, value) in &request.headers {
@@ -509,9 +532,9 @@ fn decode_success<T: FromJson, E>(status: StatusCode, body: &[u8]) -> Result<T, 
     if body.iter().all(u8::is_ascii_whitespace) {
         // An empty body is `null` for types that allow it (`()`, `Option`, `Value`), and `{}` for
         // structs whose fields are all optional; anything else is a decode error that says so.
-        return T::from_json(serde_json::Value::Null).or_else(|_| T::from_json(serde_json::json!({}))).map_err(
-            |error| decode_error(".".to_owned(), format!("the body is empty, but a value was expected ({error})")),
-        );
+        return T::from_json(crate::Json::null()).or_else(|_| T::from_json(crate::Json::object())).map_err(|error| {
+            decode_error(".".to_owned(), format!("the body is empty, but a value was expected ({error})"))
+        });
     }
     crate::de::from_json(body).map_err(|(path, message)| decode_error(path, message))
 }
@@ -542,13 +565,13 @@ mod tests {
             expires_at: f64,
         }
         impl FromJson for Token {
-            fn from_json(value: serde_json::Value) -> Result<Self, crate::JsonError> {
+            fn from_json(value: crate::Json<'_>) -> Result<Self, crate::JsonError> {
                 let mut fields = crate::de::Fields::new(value, "struct Token")?;
                 fields.required("data").map(|data| Self { data }).ok_or_else(|| fields.error())
             }
         }
         impl FromJson for Data {
-            fn from_json(value: serde_json::Value) -> Result<Self, crate::JsonError> {
+            fn from_json(value: crate::Json<'_>) -> Result<Self, crate::JsonError> {
                 let mut fields = crate::de::Fields::new(value, "struct Data")?;
                 fields.required("expires_at").map(|expires_at| Self { expires_at }).ok_or_else(|| fields.error())
             }

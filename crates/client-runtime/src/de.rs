@@ -1,46 +1,265 @@
-//! Decoding: a body is parsed once into a [`serde_json::Value`] by code compiled once, here, and
-//! each generated type turns that value into itself with [`FromJson`], a plain, non-generic
-//! function.
+//! Decoding: a body is parsed once into a [`Json`] tree by code compiled once, here, and each
+//! generated type turns that tree into itself with [`FromJson`], a plain, non-generic function.
 //!
 //! The usual design, a `Deserialize` impl per type, is generic over the deserializer, so every
 //! type's decoder (and serde_json's parsing code inside it) is compiled again in the generated
 //! crate for each deserializer it meets. For an API of Stripe's size that was most of a release
-//! build. Decoding from a value costs an allocation per JSON node, which is small beside a
-//! network round trip, and it gives every error its path (`data.items[2].amount`) for free.
+//! build. The tree borrows its keys and strings from the body where it can (a string with an
+//! escape is the exception), and keeps an object's members in a plain list: parsing it costs
+//! an allocation per object and array, and decoding from it gives every error its path
+//! (`data.items[2].amount`) for free.
 //!
 //! Generated types still implement `Deserialize`, as a thin shim ([`deserialize`]) that reads a
-//! `Value` with whatever deserializer it is given and decodes that.
+//! tree with whatever deserializer it is given and decodes that.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Deserializer;
-use serde_json::{Map, Value};
+use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Number, Value};
 
 use crate::Nullable;
 
-/// Decoding from a parsed JSON value. Implemented by every generated type, by the scalars,
-/// collections and wrappers generated types are built from, and by `serde_json::Value`.
+/// A parsed JSON value, as generated types decode from it: like a [`serde_json::Value`], but
+/// its keys and strings borrow from the text it was parsed from where they can, and an
+/// object's members stay a list in document order.
+///
+/// Built by parsing (it implements `Deserialize`) or from a `serde_json::Value`:
+///
+/// ```
+/// use client_runtime::Json;
+///
+/// let json: Json = serde_json::from_str(r#"{"kind": "circle", "radius": 2}"#).unwrap();
+/// assert_eq!(json.get("kind").and_then(Json::as_str), Some("circle"));
+/// assert_eq!(Json::from(serde_json::json!({"radius": 2})).into_value(), serde_json::json!({"radius": 2}));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Json<'a>(Node<'a>);
+
+#[derive(Debug, Clone, PartialEq)]
+enum Node<'a> {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(Cow<'a, str>),
+    Array(Vec<Json<'a>>),
+    /// The members in document order; a repeated key is kept twice, and the last one counts.
+    Object(Vec<(Cow<'a, str>, Json<'a>)>),
+}
+
+impl<'a> Json<'a> {
+    /// `null`.
+    pub const fn null() -> Self {
+        Self(Node::Null)
+    }
+
+    /// An empty object.
+    pub fn object() -> Self {
+        Self(Node::Object(Vec::new()))
+    }
+
+    /// A string value.
+    pub fn string(text: impl Into<Cow<'a, str>>) -> Self {
+        Self(Node::String(text.into()))
+    }
+
+    /// The value of `key`, if this is an object that has it (the last one, if it is repeated).
+    pub fn get(&self, key: &str) -> Option<&Self> {
+        match &self.0 {
+            Node::Object(members) => members.iter().rev().find(|(name, _)| name == key).map(|(_, value)| value),
+            _ => None,
+        }
+    }
+
+    /// The text, if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.0 {
+            Node::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// Whether this is `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self.0, Node::Null)
+    }
+
+    /// The same value as a `serde_json::Value`.
+    pub fn into_value(self) -> Value {
+        match self.0 {
+            Node::Null => Value::Null,
+            Node::Bool(value) => Value::Bool(value),
+            Node::Number(number) => Value::Number(number),
+            Node::String(text) => Value::String(text.into_owned()),
+            Node::Array(items) => Value::Array(items.into_iter().map(Json::into_value).collect()),
+            Node::Object(members) => {
+                Value::Object(members.into_iter().map(|(key, value)| (key.into_owned(), value.into_value())).collect())
+            }
+        }
+    }
+}
+
+impl From<Value> for Json<'static> {
+    fn from(value: Value) -> Self {
+        Self(match value {
+            Value::Null => Node::Null,
+            Value::Bool(value) => Node::Bool(value),
+            Value::Number(number) => Node::Number(number),
+            Value::String(text) => Node::String(Cow::Owned(text)),
+            Value::Array(items) => Node::Array(items.into_iter().map(Json::from).collect()),
+            Value::Object(members) => {
+                Node::Object(members.into_iter().map(|(key, value)| (Cow::Owned(key), Json::from(value))).collect())
+            }
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Json<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(JsonVisitor)
+    }
+}
+
+/// Builds a [`Json`] from what a deserializer reports, borrowing what it lends.
+struct JsonVisitor;
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = Json<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Self::Value, E> {
+        Ok(Json(Node::Bool(value)))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(Json(Node::Number(value.into())))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Self::Value, E> {
+        Ok(Json(Node::Number(value.into())))
+    }
+
+    fn visit_i128<E: serde::de::Error>(self, value: i128) -> Result<Self::Value, E> {
+        match i64::try_from(value) {
+            Ok(value) => self.visit_i64(value),
+            Err(_) => self.visit_u128(u128::try_from(value).map_err(|_| E::custom("number out of range"))?),
+        }
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, value: u128) -> Result<Self::Value, E> {
+        u64::try_from(value).map(|value| Json(Node::Number(value.into()))).map_err(|_| E::custom("number out of range"))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Self::Value, E> {
+        // As `serde_json::Value` does: a float JSON cannot write (NaN, infinity) is `null`.
+        Ok(Json(Number::from_f64(value).map_or(Node::Null, Node::Number)))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(Json(Node::String(Cow::Owned(value.to_owned()))))
+    }
+
+    fn visit_borrowed_str<E>(self, value: &'de str) -> Result<Self::Value, E> {
+        Ok(Json(Node::String(Cow::Borrowed(value))))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Self::Value, E> {
+        Ok(Json(Node::String(Cow::Owned(value))))
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Json(Node::Null))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        Json::deserialize(deserializer)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Json(Node::Null))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Json(Node::Array(items)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut members = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            members.push((key, map.next_value()?));
+        }
+        Ok(Json(Node::Object(members)))
+    }
+}
+
+/// An object's key, borrowed where the deserializer lends it.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(value.to_owned()))
+    }
+
+    fn visit_borrowed_str<E>(self, value: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(value))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(value))
+    }
+}
+
+/// Decoding from a parsed JSON value ([`Json`]). Implemented by every generated type, by the
+/// scalars, collections and wrappers generated types are built from, and by
+/// `serde_json::Value`.
 ///
 /// ```
 /// use client_runtime::FromJson;
 ///
-/// let counts = <std::collections::BTreeMap<String, Vec<u32>>>::from_json(serde_json::json!({"a": [1, 2]})).unwrap();
+/// let counts = <std::collections::BTreeMap<String, Vec<u32>>>::from_value(serde_json::json!({"a": [1, 2]})).unwrap();
 /// assert_eq!(counts["a"], [1, 2]);
-/// let error = <Vec<u32>>::from_json(serde_json::json!([1, "two"])).unwrap_err();
+/// let error = <Vec<u32>>::from_value(serde_json::json!([1, "two"])).unwrap_err();
 /// assert_eq!(error.path(), "[1]");
 /// assert_eq!(error.message(), r#"invalid type: string "two", expected u32"#);
 /// ```
 pub trait FromJson: Sized {
     /// Decodes a value.
-    fn from_json(value: Value) -> Result<Self, JsonError>;
+    fn from_json(value: Json<'_>) -> Result<Self, JsonError>;
 
     /// Decodes a value from the fields of an object that an enclosing struct flattens it into
     /// (an `allOf` part). Structs take the fields they know, so that what they leave goes on to
     /// the next part and to a map of extra properties; any other type decodes from a copy of
     /// the fields left.
-    fn from_fields(fields: &mut Fields) -> Result<Self, JsonError> {
-        Self::from_json(Value::Object(fields.map.clone()))
+    fn from_fields(fields: &mut Fields<'_>) -> Result<Self, JsonError> {
+        Self::from_json(fields.left())
+    }
+
+    /// Decodes a `serde_json::Value`.
+    fn from_value(value: Value) -> Result<Self, JsonError> {
+        Self::from_json(Json::from(value))
     }
 }
 
@@ -65,7 +284,7 @@ impl JsonError {
     }
 
     /// A value of the wrong kind: `invalid type: string "x", expected i64`, as serde words it.
-    pub fn invalid_type(value: &Value, expected: &str) -> Self {
+    pub fn invalid_type(value: &Json<'_>, expected: &str) -> Self {
         Self::custom(format_args!("invalid type: {}, expected {expected}", Unexpected(value)))
     }
 
@@ -135,18 +354,18 @@ impl fmt::Debug for JsonError {
 impl std::error::Error for JsonError {}
 
 /// A value as serde's `Unexpected` names it in an error message.
-struct Unexpected<'a>(&'a Value);
+struct Unexpected<'a, 'b>(&'a Json<'b>);
 
-impl fmt::Display for Unexpected<'_> {
+impl fmt::Display for Unexpected<'_, '_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Value::Null => f.write_str("null"),
-            Value::Bool(value) => write!(f, "boolean `{value}`"),
-            Value::Number(number) if number.is_f64() => write!(f, "floating point `{number}`"),
-            Value::Number(number) => write!(f, "integer `{number}`"),
-            Value::String(text) => write!(f, "string {text:?}"),
-            Value::Array(_) => f.write_str("sequence"),
-            Value::Object(_) => f.write_str("map"),
+        match &self.0.0 {
+            Node::Null => f.write_str("null"),
+            Node::Bool(value) => write!(f, "boolean `{value}`"),
+            Node::Number(number) if number.is_f64() => write!(f, "floating point `{number}`"),
+            Node::Number(number) => write!(f, "integer `{number}`"),
+            Node::String(text) => write!(f, "string {text:?}"),
+            Node::Array(_) => f.write_str("sequence"),
+            Node::Object(_) => f.write_str("map"),
         }
     }
 }
@@ -172,15 +391,15 @@ pub enum Kind {
 
 impl Kind {
     /// The kind of a value.
-    pub fn of(value: &Value) -> Self {
-        match value {
-            Value::Null => Self::Null,
-            Value::Bool(_) => Self::Bool,
-            Value::Number(number) if number.is_f64() => Self::Float,
-            Value::Number(_) => Self::Integer,
-            Value::String(_) => Self::String,
-            Value::Array(_) => Self::Array,
-            Value::Object(_) => Self::Object,
+    pub fn of(value: &Json<'_>) -> Self {
+        match &value.0 {
+            Node::Null => Self::Null,
+            Node::Bool(_) => Self::Bool,
+            Node::Number(number) if number.is_f64() => Self::Float,
+            Node::Number(_) => Self::Integer,
+            Node::String(_) => Self::String,
+            Node::Array(_) => Self::Array,
+            Node::Object(_) => Self::Object,
         }
     }
 }
@@ -194,19 +413,37 @@ impl Kind {
 /// own exit that drops the fields read before it, and a struct's decoder would grow with the
 /// square of its fields.
 #[derive(Debug)]
-pub struct Fields {
-    map: Map<String, Value>,
+pub struct Fields<'a> {
+    /// The object's members sorted by key, each key once (the last of a repeated key is kept,
+    /// as a map would); a field taken is `None`.
+    members: Vec<(Cow<'a, str>, Option<Json<'a>>)>,
     error: Option<JsonError>,
 }
 
-impl Fields {
+impl<'a> Fields<'a> {
     /// The fields of `value`, which must be an object; `expecting` names the struct for the
     /// error (`struct Customer`).
-    pub fn new(value: Value, expecting: &str) -> Result<Self, JsonError> {
-        match value {
-            Value::Object(map) => Ok(Self { map, error: None }),
-            other => Err(JsonError::invalid_type(&other, expecting)),
-        }
+    pub fn new(value: Json<'a>, expecting: &str) -> Result<Self, JsonError> {
+        let Node::Object(members) = value.0 else { return Err(JsonError::invalid_type(&value, expecting)) };
+        // Same size and alignment (`Option<Json>` fits in the unused tags of `Json`), so the
+        // list is converted where it is.
+        let mut members: Vec<(Cow<'a, str>, Option<Json<'a>>)> =
+            members.into_iter().map(|(key, value)| (key, Some(value))).collect();
+        // Stable, so a repeated key's members stay in document order; the last one is kept.
+        members.sort_by(|a, b| a.0.cmp(&b.0));
+        members.dedup_by(|later, kept| {
+            let repeated = later.0 == kept.0;
+            if repeated {
+                std::mem::swap(later, kept);
+            }
+            repeated
+        });
+        Ok(Self { members, error: None })
+    }
+
+    /// A copy of the fields not taken yet, as an object.
+    fn left(&self) -> Json<'a> {
+        Json(Node::Object(self.members.iter().filter_map(|(key, value)| Some((key.clone(), value.clone()?))).collect()))
     }
 
     // The readers are generic, so there is one copy per field type; they are kept out of line
@@ -217,13 +454,14 @@ impl Fields {
     /// What a key holds, unless a field has already failed. Not generic: the readers below, of
     /// which there is a copy per field type, only match on it.
     #[inline(never)]
-    fn slot(&mut self, key: &str) -> Slot {
+    fn slot(&mut self, key: &str) -> Slot<'a> {
         if self.error.is_some() {
             return Slot::Skip;
         }
-        match self.map.remove(key) {
+        let Ok(index) = self.members.binary_search_by(|(name, _)| name.as_ref().cmp(key)) else { return Slot::Absent };
+        match self.members[index].1.take() {
             None => Slot::Absent,
-            Some(Value::Null) => Slot::Null,
+            Some(Json(Node::Null)) => Slot::Null,
             Some(value) => Slot::Value(value),
         }
     }
@@ -247,7 +485,7 @@ impl Fields {
     pub fn required<T: FromJson>(&mut self, key: &str) -> Option<T> {
         let value = match self.slot(key) {
             Slot::Value(value) => value,
-            Slot::Null => Value::Null,
+            Slot::Null => Json::null(),
             Slot::Absent => {
                 self.failed(JsonError::missing_field(key));
                 return None;
@@ -319,9 +557,10 @@ impl Fields {
             return None;
         }
         let mut rest = BTreeMap::new();
-        for (key, value) in std::mem::take(&mut self.map) {
+        for (key, value) in std::mem::take(&mut self.members) {
+            let Some(value) = value else { continue };
             match T::from_json(value) {
-                Ok(value) => rest.insert(key, value),
+                Ok(value) => rest.insert(key.into_owned(), value),
                 Err(error) => {
                     self.failed_at(error, &key);
                     return None;
@@ -339,27 +578,24 @@ impl Fields {
 }
 
 /// What [`Fields`] found under a key.
-enum Slot {
+enum Slot<'a> {
     /// A field has already failed: nothing is read.
     Skip,
     Absent,
     Null,
-    Value(Value),
+    Value(Json<'a>),
 }
 
-/// `Deserialize` for a [`FromJson`] type: reads a `Value` with the deserializer given and
+/// `Deserialize` for a [`FromJson`] type: reads a [`Json`] tree with the deserializer given and
 /// decodes it. Generated types' `Deserialize` impls are this one call.
 pub fn deserialize<'de, D: Deserializer<'de>, T: FromJson>(deserializer: D) -> Result<T, D::Error> {
-    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+    let value = Json::deserialize(deserializer)?;
     T::from_json(value).map_err(serde::de::Error::custom)
 }
 
-/// Decodes a string value: the text a string enum matches.
-pub fn string(value: Value) -> Result<String, JsonError> {
-    match value {
-        Value::String(text) => Ok(text),
-        other => Err(JsonError::invalid_type(&other, "a string")),
-    }
+/// The text of a string value: what a string enum matches.
+pub fn text<'v>(value: &'v Json<'_>) -> Result<&'v str, JsonError> {
+    value.as_str().ok_or_else(|| JsonError::invalid_type(value, "a string"))
 }
 
 /// Where `value` is in `values`: how a string enum with many values finds its variant.
@@ -375,62 +611,87 @@ pub fn no_variant(name: &str) -> JsonError {
 /// Parses a whole JSON document and decodes it; on failure, the path to where it failed
 /// (`data.items[2]`, `.` for the top level) and the message.
 pub(crate) fn from_json<T: FromJson>(body: &[u8]) -> Result<T, (String, String)> {
-    let value: Value = serde_json::from_slice(body)
+    let value: Json<'_> = serde_json::from_slice(body)
         .map_err(|error| (path_at(body, error.line(), error.column()), error.to_string()))?;
     T::from_json(value).map_err(|error| (error.path(), error.message))
 }
 
+impl FromJson for Json<'_> {
+    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
+        Ok(Json(value.into_static()))
+    }
+}
+
+impl Json<'_> {
+    /// The same value, owning its strings.
+    fn into_static(self) -> Node<'static> {
+        match self.0 {
+            Node::Null => Node::Null,
+            Node::Bool(value) => Node::Bool(value),
+            Node::Number(number) => Node::Number(number),
+            Node::String(text) => Node::String(Cow::Owned(text.into_owned())),
+            Node::Array(items) => Node::Array(items.into_iter().map(|item| Json(item.into_static())).collect()),
+            Node::Object(members) => Node::Object(
+                members
+                    .into_iter()
+                    .map(|(key, value)| (Cow::Owned(key.into_owned()), Json(value.into_static())))
+                    .collect(),
+            ),
+        }
+    }
+}
+
 impl FromJson for Value {
-    fn from_json(value: Value) -> Result<Self, JsonError> {
-        Ok(value)
+    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
+        Ok(value.into_value())
     }
 }
 
 impl FromJson for Map<String, Value> {
-    fn from_json(value: Value) -> Result<Self, JsonError> {
-        match value {
+    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
+        match value.into_value() {
             Value::Object(map) => Ok(map),
-            other => Err(JsonError::invalid_type(&other, "a map")),
+            other => Err(JsonError::invalid_type(&Json::from(other), "a map")),
         }
     }
 }
 
 impl FromJson for String {
-    fn from_json(value: Value) -> Result<Self, JsonError> {
-        string(value)
+    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
+        match value.0 {
+            Node::String(text) => Ok(text.into_owned()),
+            _ => Err(JsonError::invalid_type(&value, "a string")),
+        }
     }
 }
 
 impl FromJson for bool {
-    fn from_json(value: Value) -> Result<Self, JsonError> {
-        match value {
-            Value::Bool(value) => Ok(value),
-            other => Err(JsonError::invalid_type(&other, "a boolean")),
+    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
+        match value.0 {
+            Node::Bool(value) => Ok(value),
+            _ => Err(JsonError::invalid_type(&value, "a boolean")),
         }
     }
 }
 
 impl FromJson for () {
-    fn from_json(value: Value) -> Result<Self, JsonError> {
-        match value {
-            Value::Null => Ok(()),
-            other => Err(JsonError::invalid_type(&other, "unit")),
+    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
+        match value.0 {
+            Node::Null => Ok(()),
+            _ => Err(JsonError::invalid_type(&value, "unit")),
         }
     }
 }
 
 /// An integer of any width: read as `i64` or `u64`, then narrowed, as serde_json does.
-fn integer<T: TryFrom<i64> + TryFrom<u64>>(value: Value, name: &str) -> Result<T, JsonError> {
-    let number = match &value {
-        Value::Number(number) => number,
-        other => return Err(JsonError::invalid_type(other, name)),
-    };
+fn integer<T: TryFrom<i64> + TryFrom<u64>>(value: &Json<'_>, name: &str) -> Result<T, JsonError> {
+    let Node::Number(number) = &value.0 else { return Err(JsonError::invalid_type(value, name)) };
     let narrowed = if let Some(signed) = number.as_i64() {
         T::try_from(signed).ok()
     } else if let Some(unsigned) = number.as_u64() {
         T::try_from(unsigned).ok()
     } else {
-        return Err(JsonError::invalid_type(&value, name));
+        return Err(JsonError::invalid_type(value, name));
     };
     narrowed.ok_or_else(|| JsonError::custom(format_args!("invalid value: integer `{number}`, expected {name}")))
 }
@@ -438,8 +699,8 @@ fn integer<T: TryFrom<i64> + TryFrom<u64>>(value: Value, name: &str) -> Result<T
 macro_rules! integers {
     ($($ty:ty),*) => {$(
         impl FromJson for $ty {
-            fn from_json(value: Value) -> Result<Self, JsonError> {
-                integer(value, stringify!($ty))
+            fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
+                integer(&value, stringify!($ty))
             }
         }
     )*};
@@ -447,52 +708,49 @@ macro_rules! integers {
 
 integers!(i8, i16, i32, i64, u8, u16, u32, u64);
 
+/// A number as `f64`.
+fn float(value: &Json<'_>, name: &str) -> Result<f64, JsonError> {
+    match &value.0 {
+        Node::Number(number) => number.as_f64().ok_or_else(|| JsonError::invalid_type(value, name)),
+        _ => Err(JsonError::invalid_type(value, name)),
+    }
+}
+
 impl FromJson for f64 {
-    fn from_json(value: Value) -> Result<Self, JsonError> {
-        match &value {
-            Value::Number(number) => number.as_f64().ok_or_else(|| JsonError::invalid_type(&value, "f64")),
-            other => Err(JsonError::invalid_type(other, "f64")),
-        }
+    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
+        float(&value, "f64")
     }
 }
 
 impl FromJson for f32 {
-    fn from_json(value: Value) -> Result<Self, JsonError> {
-        match &value {
-            #[allow(clippy::cast_possible_truncation)]
-            Value::Number(number) => {
-                number.as_f64().map(|value| value as f32).ok_or_else(|| JsonError::invalid_type(&value, "f32"))
-            }
-            other => Err(JsonError::invalid_type(other, "f32")),
-        }
+    #[allow(clippy::cast_possible_truncation)]
+    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
+        float(&value, "f32").map(|value| value as f32)
     }
 }
 
 impl<T: FromJson> FromJson for Option<T> {
-    fn from_json(value: Value) -> Result<Self, JsonError> {
-        match value {
-            Value::Null => Ok(None),
-            value => T::from_json(value).map(Some),
-        }
+    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
+        if value.is_null() { Ok(None) } else { T::from_json(value).map(Some) }
     }
 }
 
 impl<T: FromJson> FromJson for Box<T> {
-    fn from_json(value: Value) -> Result<Self, JsonError> {
+    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
         T::from_json(value).map(Box::new)
     }
 
-    fn from_fields(fields: &mut Fields) -> Result<Self, JsonError> {
+    fn from_fields(fields: &mut Fields<'_>) -> Result<Self, JsonError> {
         T::from_fields(fields).map(Box::new)
     }
 }
 
 impl<T: FromJson> FromJson for Vec<T> {
-    fn from_json(value: Value) -> Result<Self, JsonError> {
-        match value {
+    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
+        match value.0 {
             // A plain loop: the iterator adapters that `collect` into a `Result` are several
             // times the code, and this is compiled once per item type.
-            Value::Array(items) => {
+            Node::Array(items) => {
                 let mut decoded = Vec::with_capacity(items.len());
                 for (index, item) in items.into_iter().enumerate() {
                     match T::from_json(item) {
@@ -502,15 +760,23 @@ impl<T: FromJson> FromJson for Vec<T> {
                 }
                 Ok(decoded)
             }
-            other => Err(JsonError::invalid_type(&other, "a sequence")),
+            _ => Err(JsonError::invalid_type(&value, "a sequence")),
         }
     }
 }
 
 impl<T: FromJson> FromJson for BTreeMap<String, T> {
-    fn from_json(value: Value) -> Result<Self, JsonError> {
-        let mut fields = Fields::new(value, "a map")?;
-        fields.rest().ok_or_else(|| fields.error())
+    fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
+        let Node::Object(members) = value.0 else { return Err(JsonError::invalid_type(&value, "a map")) };
+        let mut map = BTreeMap::new();
+        // A repeated key keeps its last value.
+        for (key, value) in members {
+            match T::from_json(value) {
+                Ok(value) => map.insert(key.into_owned(), value),
+                Err(error) => return Err(error.at_key(&key)),
+            };
+        }
+        Ok(map)
     }
 }
 
@@ -588,8 +854,8 @@ pub(crate) fn path_at(body: &[u8], line: usize, column: usize) -> String {
 macro_rules! from_json_by_serde {
     ($($ty:ty),*) => {$(
         impl $crate::FromJson for $ty {
-            fn from_json(value: serde_json::Value) -> Result<Self, $crate::JsonError> {
-                serde_json::from_value(value).map_err($crate::JsonError::custom)
+            fn from_json(value: $crate::Json<'_>) -> Result<Self, $crate::JsonError> {
+                serde_json::from_value(value.into_value()).map_err($crate::JsonError::custom)
             }
         }
     )*};
@@ -616,18 +882,18 @@ mod tests {
     }
 
     impl FromJson for Outer {
-        fn from_json(value: Value) -> Result<Self, JsonError> {
+        fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
             let mut fields = Fields::new(value, "struct Outer")?;
             fields.required("data").map(|data| Self { data }).ok_or_else(|| fields.error())
         }
     }
 
     impl FromJson for Inner {
-        fn from_json(value: Value) -> Result<Self, JsonError> {
+        fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
             Self::from_fields(&mut Fields::new(value, "struct Inner")?)
         }
 
-        fn from_fields(fields: &mut Fields) -> Result<Self, JsonError> {
+        fn from_fields(fields: &mut Fields<'_>) -> Result<Self, JsonError> {
             match (fields.required("amount"), fields.required("items"), fields.option("note")) {
                 (Some(amount), Some(items), Some(note)) => Ok(Self { amount, items, note }),
                 _ => Err(fields.error()),
@@ -660,7 +926,7 @@ mod tests {
             "invalid type: floating point `1.5`, expected u32"
         );
         assert_eq!(failure(r#"{"data":{"amount":1,"items":{}}}"#).1, "invalid type: map, expected a sequence");
-        let error = <Vec<bool>>::from_json(json!([true, null])).unwrap_err();
+        let error = <Vec<bool>>::from_value(json!([true, null])).unwrap_err();
         assert_eq!(error.to_string(), "invalid type: null, expected a boolean at `[1]`");
     }
 
@@ -668,20 +934,20 @@ mod tests {
     fn unknown_keys_are_skipped_and_optional_ones_default() {
         let decoded = from_json::<Outer>(br#"{"data":{"amount":1,"items":[2],"extra":{}},"more":1}"#).unwrap();
         assert_eq!(decoded, Outer { data: Inner { amount: 1, items: vec![2], note: None } });
-        let noted = Inner::from_json(json!({"amount": 1, "items": [], "note": "n"})).unwrap();
+        let noted = Inner::from_value(json!({"amount": 1, "items": [], "note": "n"})).unwrap();
         assert_eq!(noted.note.as_deref(), Some("n"));
-        assert_eq!(Inner::from_json(json!({"amount": 1, "items": [], "note": null})).unwrap().note, None);
+        assert_eq!(Inner::from_value(json!({"amount": 1, "items": [], "note": null})).unwrap().note, None);
     }
 
     #[test]
     fn flattened_structs_take_their_fields_and_the_rest_is_left() {
-        let mut fields = Fields::new(json!({"amount": 1, "items": [], "tier": "gold"}), "struct").unwrap();
+        let mut fields = Fields::new(Json::from(json!({"amount": 1, "items": [], "tier": "gold"})), "struct").unwrap();
         let inner: Inner = fields.flattened().unwrap();
         assert_eq!(inner.amount, 1);
         let rest: BTreeMap<String, String> = fields.rest().unwrap();
         assert_eq!(rest, BTreeMap::from([("tier".to_owned(), "gold".to_owned())]));
         // Anything else decodes from a copy of what is left.
-        let mut fields = Fields::new(json!({"a": 1}), "struct").unwrap();
+        let mut fields = Fields::new(Json::from(json!({"a": 1})), "struct").unwrap();
         let copy: Map<String, Value> = fields.flattened().unwrap();
         assert_eq!(copy.len(), 1);
         assert_eq!(fields.rest::<u8>().unwrap().len(), 1);
@@ -689,13 +955,13 @@ mod tests {
 
     #[test]
     fn the_first_failure_is_kept_and_the_rest_are_not_read() {
-        let mut fields = Fields::new(json!({"a": "x", "b": true, "c": 1}), "struct").unwrap();
+        let mut fields = Fields::new(Json::from(json!({"a": "x", "b": true, "c": 1})), "struct").unwrap();
         assert_eq!(fields.required::<u8>("a"), None);
         assert_eq!(fields.required::<bool>("b"), None, "not read once a field failed");
         assert_eq!(fields.option::<u8>("c"), None);
         let error = fields.error();
         assert_eq!((error.path().as_str(), error.message()), ("a", r#"invalid type: string "x", expected u8"#));
-        let mut fields = Fields::new(json!({"n": null}), "struct").unwrap();
+        let mut fields = Fields::new(Json::from(json!({"n": null})), "struct").unwrap();
         assert_eq!(fields.nullable::<u8>("n"), Some(Nullable::Null));
         assert_eq!(fields.nullable::<u8>("m"), Some(Nullable::Absent));
         assert_eq!(fields.option::<u8>("m"), Some(None));
@@ -704,18 +970,78 @@ mod tests {
     }
 
     #[test]
+    fn escaped_keys_and_strings_decode_as_the_text_says() {
+        // Strings without escapes are borrowed from the body, the others unescaped into copies.
+        let decoded = from_json::<Outer>(br#"{"d\u0061ta":{"amount":1,"items":[],"note":"a\"b\u00e9"}}"#).unwrap();
+        assert_eq!(decoded.data.note.as_deref(), Some("a\"b\u{e9}"));
+        // A reader lends nothing: every key and string is a copy.
+        let mut reader = serde_json::Deserializer::from_reader(&br#"{"amount":1,"items":[],"note":"n"}"#[..]);
+        let inner: Inner = deserialize(&mut reader).unwrap();
+        assert_eq!(inner.note.as_deref(), Some("n"));
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_its_last_value_everywhere() {
+        let decoded =
+            from_json::<Outer>(br#"{"data":{"amount":1,"items":[],"amount":2},"data":{"amount":3,"items":[]}}"#);
+        assert_eq!(decoded.unwrap().data.amount, 3);
+        let decoded = from_json::<Outer>(br#"{"data":{"amount":1,"items":[],"amount":2}}"#).unwrap();
+        assert_eq!(decoded.data.amount, 2);
+        // Nothing of the first is left over for the extra properties.
+        let mut fields = Fields::new(Json::from(json!({"a": 1, "b": 2})), "struct").unwrap();
+        fields.members.insert(0, (Cow::Borrowed("b"), Some(Json::from(json!(0)))));
+        fields = Fields::new(
+            Json(Node::Object(fields.members.into_iter().map(|(k, v)| (k, v.unwrap())).collect())),
+            "struct",
+        )
+        .unwrap();
+        assert_eq!(fields.required::<u8>("a"), Some(1));
+        assert_eq!(fields.rest::<u8>().unwrap(), BTreeMap::from([("b".to_owned(), 2)]));
+        let parsed: Json<'_> = serde_json::from_str(r#"{"k": 1, "k": 2}"#).unwrap();
+        assert_eq!(parsed.get("k"), Some(&Json::from(json!(2))));
+        assert_eq!(<BTreeMap<String, u8>>::from_json(parsed).unwrap(), BTreeMap::from([("k".to_owned(), 2)]));
+    }
+
+    #[test]
+    fn large_objects_are_found_by_key_in_any_order() {
+        // Members in reverse order of their keys, more than a small sort handles in place.
+        let text = format!("{{{}}}", (0..40).rev().map(|i| format!(r#""k{i:02}": {i}"#)).collect::<Vec<_>>().join(","));
+        let parsed: Json<'_> = serde_json::from_str(&text).unwrap();
+        let mut fields = Fields::new(parsed, "struct").unwrap();
+        for i in [0_u8, 17, 39, 5] {
+            assert_eq!(fields.required::<u8>(&format!("k{i:02}")), Some(i));
+        }
+        assert_eq!(fields.option::<u8>("k17"), Some(None), "a field is taken once");
+        assert_eq!(fields.rest::<u8>().unwrap().len(), 36);
+    }
+
+    #[test]
+    fn trees_convert_to_and_from_values() {
+        let value = json!({"a": [1, -2, 2.5, "x", null, true], "b": {"c": {}}});
+        assert_eq!(Json::from(value.clone()).into_value(), value);
+        let text = value.to_string();
+        let parsed: Json<'_> = serde_json::from_str(&text).unwrap();
+        assert_eq!(Value::from_json(parsed.clone()).unwrap(), value);
+        assert_eq!(<Json<'static>>::from_json(parsed).unwrap(), Json::from(value));
+        // Anything but a struct flattened into one decodes from a copy of the fields left.
+        let mut fields = Fields::new(Json::from(json!({"a": 1, "b": 2})), "struct").unwrap();
+        assert_eq!(fields.required::<u8>("a"), Some(1));
+        assert_eq!(fields.flattened::<Value>(), Some(json!({"b": 2})));
+    }
+
+    #[test]
     fn scalars_are_checked_and_narrowed() {
-        assert_eq!(i64::from_json(json!(i64::MIN)).unwrap(), i64::MIN);
-        assert_eq!(u64::from_json(json!(u64::MAX)).unwrap(), u64::MAX);
-        assert!(i64::from_json(json!(u64::MAX)).is_err());
-        assert!(i32::from_json(json!(1_i64 << 40)).is_err());
-        assert_eq!(f64::from_json(json!(3)).unwrap(), 3.0);
-        assert!(f64::from_json(json!("3")).is_err());
-        assert_eq!(<()>::from_json(Value::Null).unwrap(), ());
-        assert_eq!(Option::<u8>::from_json(Value::Null).unwrap(), None);
-        assert_eq!(Kind::of(&json!(1)), Kind::Integer);
-        assert_eq!(Kind::of(&json!(1.0)), Kind::Float);
-        assert_eq!(Kind::of(&json!(u64::MAX)), Kind::Integer);
+        assert_eq!(i64::from_value(json!(i64::MIN)).unwrap(), i64::MIN);
+        assert_eq!(u64::from_value(json!(u64::MAX)).unwrap(), u64::MAX);
+        assert!(i64::from_value(json!(u64::MAX)).is_err());
+        assert!(i32::from_value(json!(1_i64 << 40)).is_err());
+        assert_eq!(f64::from_value(json!(3)).unwrap(), 3.0);
+        assert!(f64::from_value(json!("3")).is_err());
+        assert_eq!(<()>::from_json(Json::null()).unwrap(), ());
+        assert_eq!(Option::<u8>::from_json(Json::null()).unwrap(), None);
+        assert_eq!(Kind::of(&Json::from(json!(1))), Kind::Integer);
+        assert_eq!(Kind::of(&Json::from(json!(1.0))), Kind::Float);
+        assert_eq!(Kind::of(&Json::from(json!(u64::MAX))), Kind::Integer);
     }
 
     #[test]

@@ -113,7 +113,7 @@ pub mod token;
 pub use crate::body::{FilePart, Multipart};
 pub use crate::builder::{ClientBuilder, ConfigError};
 pub use crate::core::{ClientCore, FromClientCore};
-pub use crate::de::{FromJson, JsonError};
+pub use crate::de::{FromJson, Json, JsonError};
 pub use crate::error::{ApiError, DecodeError, Error, ErrorBody, InvalidRequest, NoErrorBody};
 pub use crate::nullable::Nullable;
 pub use crate::provider::{Credential, ProviderInfo};
@@ -141,7 +141,7 @@ pub use reqwest::{Method, StatusCode, Url, header};
 pub mod __private {
     /// Decoding building blocks of generated types.
     pub mod de {
-        pub use crate::de::{Fields, FromJson, JsonError, Kind, deserialize, no_variant, position, string};
+        pub use crate::de::{Fields, FromJson, Json, JsonError, Kind, deserialize, no_variant, position, text};
     }
     pub use crate::error::{check_maximum, check_minimum, decode_error_body};
     pub use crate::request::encode_path_segment;

@@ -132,11 +132,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
 impl<T: crate::FromJson> crate::FromJson for Nullable<T> {
     /// `null` is [`Nullable::Null`] and anything else a value; generated structs decode a
     /// missing key as [`Nullable::Absent`].
-    fn from_json(value: serde_json::Value) -> Result<Self, crate::JsonError> {
-        match value {
-            serde_json::Value::Null => Ok(Self::Null),
-            value => T::from_json(value).map(Self::Value),
-        }
+    fn from_json(value: crate::Json<'_>) -> Result<Self, crate::JsonError> {
+        if value.is_null() { Ok(Self::Null) } else { T::from_json(value).map(Self::Value) }
     }
 }
 

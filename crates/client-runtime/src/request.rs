@@ -229,10 +229,8 @@ impl Request {
     pub fn form<T: Serialize>(mut self, body: &T) -> Self {
         match serde_qs::Config::new().use_form_encoding(true).serialize_string(body) {
             Ok(text) => {
-                self.body = Some(Body::Bytes(
-                    Bytes::from(text),
-                    HeaderValue::from_static("application/x-www-form-urlencoded"),
-                ));
+                self.body =
+                    Some(Body::Bytes(Bytes::from(text), HeaderValue::from_static("application/x-www-form-urlencoded")));
             }
             Err(error) => self.fail(format!("the request body could not be form-encoded: {error}")),
         }

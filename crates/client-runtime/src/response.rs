@@ -77,9 +77,7 @@ impl FromHeaders for () {
 /// (numbers, booleans). `None` when it is absent, not visible ASCII, or does not parse.
 pub fn header_value<T: FromJson>(headers: &HeaderMap, name: &str) -> Option<T> {
     let text = headers.get(name)?.to_str().ok()?.trim();
-    T::from_json(serde_json::Value::String(text.to_owned()))
-        .ok()
-        .or_else(|| T::from_json(serde_json::from_str(text).ok()?).ok())
+    T::from_json(crate::Json::string(text)).ok().or_else(|| T::from_json(serde_json::from_str(text).ok()?).ok())
 }
 
 #[cfg(test)]

@@ -62,7 +62,7 @@ impl Serialize for Secret {
 }
 
 impl crate::FromJson for Secret {
-    fn from_json(value: serde_json::Value) -> Result<Self, crate::JsonError> {
+    fn from_json(value: crate::Json<'_>) -> Result<Self, crate::JsonError> {
         String::from_json(value).map(Self::from)
     }
 }

@@ -283,7 +283,7 @@ mod tests {
     }
 
     impl crate::FromJson for Delta {
-        fn from_json(value: serde_json::Value) -> Result<Self, crate::JsonError> {
+        fn from_json(value: crate::Json<'_>) -> Result<Self, crate::JsonError> {
             let mut fields = crate::de::Fields::new(value, "struct Delta")?;
             fields.required("text").map(|text| Self { text }).ok_or_else(|| fields.error())
         }

@@ -28,12 +28,14 @@ pub struct ClientTokenRequest {
 
 impl de::FromJson for ClientTokenRequest {
     #[inline]
-    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+    fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(&mut de::Fields::new(value, "struct ClientTokenRequest")?)
     }
 
     #[inline]
-    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+    fn from_fields(
+        fields: &mut de::Fields<'_>,
+    ) -> std::result::Result<Self, de::JsonError> {
         match (
             fields.nullable("expiresIn"),
             fields.nullable("allowedModels"),
@@ -87,11 +89,13 @@ pub struct ClientTokenResponse {
 }
 
 impl de::FromJson for ClientTokenResponse {
-    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+    fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(&mut de::Fields::new(value, "struct ClientTokenResponse")?)
     }
 
-    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+    fn from_fields(
+        fields: &mut de::Fields<'_>,
+    ) -> std::result::Result<Self, de::JsonError> {
         match (
             fields.required("apiKey"),
             fields.required("expiresAt"),
@@ -169,11 +173,13 @@ pub struct HttpValidationError {
 }
 
 impl de::FromJson for HttpValidationError {
-    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+    fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(&mut de::Fields::new(value, "struct HttpValidationError")?)
     }
 
-    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+    fn from_fields(
+        fields: &mut de::Fields<'_>,
+    ) -> std::result::Result<Self, de::JsonError> {
         match fields.option("detail") {
             Some(detail) => Ok(Self { detail }),
             None => Err(fields.error()),
@@ -199,12 +205,14 @@ pub struct RealtimeConstraints {
 
 impl de::FromJson for RealtimeConstraints {
     #[inline]
-    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+    fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(&mut de::Fields::new(value, "struct RealtimeConstraints")?)
     }
 
     #[inline]
-    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+    fn from_fields(
+        fields: &mut de::Fields<'_>,
+    ) -> std::result::Result<Self, de::JsonError> {
         match fields.nullable("maxSessionDuration") {
             Some(max_session_duration) => Ok(Self { max_session_duration }),
             None => Err(fields.error()),
@@ -230,12 +238,14 @@ pub struct TokenConstraints {
 
 impl de::FromJson for TokenConstraints {
     #[inline]
-    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+    fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(&mut de::Fields::new(value, "struct TokenConstraints")?)
     }
 
     #[inline]
-    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+    fn from_fields(
+        fields: &mut de::Fields<'_>,
+    ) -> std::result::Result<Self, de::JsonError> {
         match fields.nullable("realtime") {
             Some(realtime) => Ok(Self { realtime }),
             None => Err(fields.error()),
@@ -269,11 +279,13 @@ pub struct ValidationError {
 }
 
 impl de::FromJson for ValidationError {
-    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+    fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(&mut de::Fields::new(value, "struct ValidationError")?)
     }
 
-    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+    fn from_fields(
+        fields: &mut de::Fields<'_>,
+    ) -> std::result::Result<Self, de::JsonError> {
         match (
             fields.required("loc"),
             fields.required("msg"),
@@ -331,7 +343,7 @@ pub enum ValidationErrorLocItem {
 }
 
 impl de::FromJson for ValidationErrorLocItem {
-    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+    fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
         match de::Kind::of(&value) {
             de::Kind::Integer => de::FromJson::from_json(value).map(Self::Integer),
             de::Kind::String => de::FromJson::from_json(value).map(Self::String),

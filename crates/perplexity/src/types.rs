@@ -17,14 +17,16 @@ pub struct GenerateAuthTokenRequest {
 
 impl de::FromJson for GenerateAuthTokenRequest {
     #[inline]
-    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+    fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(
             &mut de::Fields::new(value, "struct GenerateAuthTokenRequest")?,
         )
     }
 
     #[inline]
-    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+    fn from_fields(
+        fields: &mut de::Fields<'_>,
+    ) -> std::result::Result<Self, de::JsonError> {
         match fields.option("token_name") {
             Some(token_name) => Ok(Self { token_name }),
             None => Err(fields.error()),
@@ -59,13 +61,15 @@ pub struct GenerateAuthTokenResponse {
 }
 
 impl de::FromJson for GenerateAuthTokenResponse {
-    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+    fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(
             &mut de::Fields::new(value, "struct GenerateAuthTokenResponse")?,
         )
     }
 
-    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+    fn from_fields(
+        fields: &mut de::Fields<'_>,
+    ) -> std::result::Result<Self, de::JsonError> {
         match (
             fields.required("auth_token"),
             fields.required("created_at_epoch_seconds"),

@@ -34,11 +34,13 @@ pub struct HttpValidationError {
 }
 
 impl de::FromJson for HttpValidationError {
-    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+    fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(&mut de::Fields::new(value, "struct HttpValidationError")?)
     }
 
-    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+    fn from_fields(
+        fields: &mut de::Fields<'_>,
+    ) -> std::result::Result<Self, de::JsonError> {
         match fields.option("detail") {
             Some(detail) => Ok(Self { detail }),
             None => Err(fields.error()),
@@ -79,12 +81,14 @@ pub struct TokenRequest {
 
 impl de::FromJson for TokenRequest {
     #[inline]
-    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+    fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(&mut de::Fields::new(value, "struct TokenRequest")?)
     }
 
     #[inline]
-    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+    fn from_fields(
+        fields: &mut de::Fields<'_>,
+    ) -> std::result::Result<Self, de::JsonError> {
         match (
             fields.nullable("expiryStamp"),
             fields.required("simliAPIKey"),
@@ -149,11 +153,13 @@ pub struct ValidationError {
 }
 
 impl de::FromJson for ValidationError {
-    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+    fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(&mut de::Fields::new(value, "struct ValidationError")?)
     }
 
-    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+    fn from_fields(
+        fields: &mut de::Fields<'_>,
+    ) -> std::result::Result<Self, de::JsonError> {
         match (fields.required("loc"), fields.required("msg"), fields.required("type")) {
             (Some(loc), Some(msg), Some(r#type)) => Ok(Self { loc, msg, r#type }),
             _ => Err(fields.error()),
@@ -180,7 +186,7 @@ pub enum ValidationErrorLocItem {
 }
 
 impl de::FromJson for ValidationErrorLocItem {
-    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+    fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
         match de::Kind::of(&value) {
             de::Kind::Integer => de::FromJson::from_json(value).map(Self::Integer),
             de::Kind::String => de::FromJson::from_json(value).map(Self::String),

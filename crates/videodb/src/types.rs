@@ -24,14 +24,16 @@ pub struct CreateCaptureSessionTokenRequest {
 
 impl de::FromJson for CreateCaptureSessionTokenRequest {
     #[inline]
-    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+    fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(
             &mut de::Fields::new(value, "struct CreateCaptureSessionTokenRequest")?,
         )
     }
 
     #[inline]
-    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+    fn from_fields(
+        fields: &mut de::Fields<'_>,
+    ) -> std::result::Result<Self, de::JsonError> {
         match (fields.option("user_id"), fields.option("expires_in")) {
             (Some(user_id), Some(expires_in)) => Ok(Self { user_id, expires_in }),
             _ => Err(fields.error()),
@@ -59,13 +61,15 @@ pub struct CreateCaptureSessionTokenResponse {
 }
 
 impl de::FromJson for CreateCaptureSessionTokenResponse {
-    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+    fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(
             &mut de::Fields::new(value, "struct CreateCaptureSessionTokenResponse")?,
         )
     }
 
-    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+    fn from_fields(
+        fields: &mut de::Fields<'_>,
+    ) -> std::result::Result<Self, de::JsonError> {
         match (fields.option("success"), fields.option("data")) {
             (Some(success), Some(data)) => Ok(Self { success, data }),
             _ => Err(fields.error()),
@@ -96,13 +100,15 @@ pub struct CreateCaptureSessionTokenResponseData {
 }
 
 impl de::FromJson for CreateCaptureSessionTokenResponseData {
-    fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+    fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
         Self::from_fields(
             &mut de::Fields::new(value, "struct CreateCaptureSessionTokenResponseData")?,
         )
     }
 
-    fn from_fields(fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+    fn from_fields(
+        fields: &mut de::Fields<'_>,
+    ) -> std::result::Result<Self, de::JsonError> {
         match (
             fields.option("token"),
             fields.option("expires_at"),

@@ -159,7 +159,8 @@ pub(crate) fn lib_module(api: &Api) -> TokenStream {
     if streams.events {
         exports.push("EventStream");
     }
-    exports.extend(["FilePart", "FromJson", "InvalidRequest", "JsonError", "NoErrorBody", "RetryPolicy", "Secret"]);
+    exports.extend(["FilePart", "FromJson", "InvalidRequest", "Json", "JsonError", "NoErrorBody"]);
+    exports.extend(["RetryPolicy", "Secret"]);
     if api.uses_nullable() {
         exports.push("Nullable");
     }

@@ -301,12 +301,12 @@ fn struct_from_json(name: &Ident, def: &StructDef, lazy: Option<&TokenStream>) -
     quote! {
         impl de::FromJson for #name {
             #lazy
-            fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+            fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
                 Self::from_fields(&mut de::Fields::new(value, #expecting)?)
             }
 
             #lazy
-            fn from_fields(#fields: &mut de::Fields) -> std::result::Result<Self, de::JsonError> {
+            fn from_fields(#fields: &mut de::Fields<'_>) -> std::result::Result<Self, de::JsonError> {
                 #body
             }
         }
@@ -510,8 +510,8 @@ fn enum_def(name: &Ident, docs: &TokenStream, def: &EnumDef, lazy: Option<&Token
 
         impl de::FromJson for #name {
             #lazy
-            fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
-                de::string(value).map(|value| Self::from(value.as_str()))
+            fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
+                de::text(&value).map(Self::from)
             }
         }
 
@@ -598,7 +598,7 @@ fn integer_enum_def(
 
         impl de::FromJson for #name {
             #lazy
-            fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+            fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
                 <#repr as de::FromJson>::from_json(value).map(Self::from)
             }
         }
@@ -723,7 +723,7 @@ fn untagged_from_json(api: &Api, name: &Ident, def: &UnionDef, lazy: Option<&Tok
     quote! {
         impl de::FromJson for #name {
             #lazy
-            fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
+            fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
                 match de::Kind::of(&value) {
                     #(#arms)*
                     #fallback
@@ -821,10 +821,10 @@ fn tagged_union_def(
 
         impl de::FromJson for #name {
             #lazy
-            fn from_json(value: serde_json::Value) -> std::result::Result<Self, de::JsonError> {
-                match value.get(#property).and_then(serde_json::Value::as_str) {
+            fn from_json(value: de::Json<'_>) -> std::result::Result<Self, de::JsonError> {
+                match value.get(#property).and_then(de::Json::as_str) {
                     #(#arms)*
-                    _ => Ok(Self::Unknown(value)),
+                    _ => Ok(Self::Unknown(value.into_value())),
                 }
             }
         }
