@@ -649,10 +649,8 @@ impl FromJson for Value {
 
 impl FromJson for Map<String, Value> {
     fn from_json(value: Json<'_>) -> Result<Self, JsonError> {
-        match value.into_value() {
-            Value::Object(map) => Ok(map),
-            other => Err(JsonError::invalid_type(&Json::from(other), "a map")),
-        }
+        let Node::Object(members) = value.0 else { return Err(JsonError::invalid_type(&value, "a map")) };
+        Ok(members.into_iter().map(|(key, value)| (key.into_owned(), value.into_value())).collect())
     }
 }
 
@@ -988,13 +986,8 @@ mod tests {
         let decoded = from_json::<Outer>(br#"{"data":{"amount":1,"items":[],"amount":2}}"#).unwrap();
         assert_eq!(decoded.data.amount, 2);
         // Nothing of the first is left over for the extra properties.
-        let mut fields = Fields::new(Json::from(json!({"a": 1, "b": 2})), "struct").unwrap();
-        fields.members.insert(0, (Cow::Borrowed("b"), Some(Json::from(json!(0)))));
-        fields = Fields::new(
-            Json(Node::Object(fields.members.into_iter().map(|(k, v)| (k, v.unwrap())).collect())),
-            "struct",
-        )
-        .unwrap();
+        let parsed: Json<'_> = serde_json::from_str(r#"{"b": 0, "a": 1, "b": 2}"#).unwrap();
+        let mut fields = Fields::new(parsed, "struct").unwrap();
         assert_eq!(fields.required::<u8>("a"), Some(1));
         assert_eq!(fields.rest::<u8>().unwrap(), BTreeMap::from([("b".to_owned(), 2)]));
         let parsed: Json<'_> = serde_json::from_str(r#"{"k": 1, "k": 2}"#).unwrap();
