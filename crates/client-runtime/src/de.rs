@@ -195,13 +195,23 @@ impl<'de> Visitor<'de> for JsonVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut members = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
         while let Some(key) = map.next_key_seed(KeySeed)? {
+            if members.is_empty() && key == NUMBER_TOKEN {
+                // A number, as serde_json hands it over when an app turns on its
+                // `arbitrary_precision` feature: its text under a key of its own.
+                let text: Cow<'de, str> = map.next_value_seed(KeySeed)?;
+                let number = text.parse().map_err(|_| serde::de::Error::custom("invalid number"))?;
+                return Ok(Json(Node::Number(number)));
+            }
             members.push((key, map.next_value()?));
         }
         Ok(Json(Node::Object(members)))
     }
 }
 
-/// An object's key, borrowed where the deserializer lends it.
+/// The key under which serde_json's `arbitrary_precision` feature passes a number as its text.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// An object's key (or other string), borrowed where the deserializer lends it.
 struct KeySeed;
 
 impl<'de> DeserializeSeed<'de> for KeySeed {
@@ -993,6 +1003,17 @@ mod tests {
         let parsed: Json<'_> = serde_json::from_str(r#"{"k": 1, "k": 2}"#).unwrap();
         assert_eq!(parsed.get("k"), Some(&Json::from(json!(2))));
         assert_eq!(<BTreeMap<String, u8>>::from_json(parsed).unwrap(), BTreeMap::from([("k".to_owned(), 2)]));
+    }
+
+    #[test]
+    fn numbers_passed_as_text_are_numbers() {
+        // What serde_json produces for every number when an app enables `arbitrary_precision`
+        // (the feature is global to a build, so it is not turned on here).
+        let parsed: Json<'_> = serde_json::from_str(r#"{"n": {"$serde_json::private::Number": "12.5"}}"#).unwrap();
+        assert_eq!(parsed.get("n"), Some(&Json::from(json!(12.5))));
+        let parsed: Json<'_> = serde_json::from_str(r#"{"$serde_json::private::Number": "7"}"#).unwrap();
+        assert_eq!(u8::from_json(parsed).unwrap(), 7);
+        assert!(serde_json::from_str::<Json<'_>>(r#"{"$serde_json::private::Number": "x"}"#).is_err());
     }
 
     #[test]
