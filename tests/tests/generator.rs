@@ -229,6 +229,27 @@ fn dangling_ref_names_the_referencing_place_and_falls_back_to_json() {
     assert!(client.contains("Result<serde_json::Value, Error>"), "{client}");
 }
 
+/// A string enum of many values finds its variant through a table of its wire values. The table
+/// is a `static`: clippy rejects a `const` array over 16 KiB (1,025 `&str`s), which a real
+/// spec's list of 1,276 carrier codes reached.
+#[test]
+fn the_wire_table_of_a_long_enum_is_a_static() {
+    let values: Vec<String> = (0..1100).map(|i| format!("'C{i:04}'")).collect();
+    let spec = format!(
+        "{VALID_HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Carrier'}}\ncomponents:\n  schemas:\n    Carrier:\n      type: string\n      enum: [{}]\n",
+        values.join(", ")
+    );
+    let generated = codegen::generate(
+        SpecFile { path: "carriers.yaml", contents: spec.as_bytes() },
+        &Settings::for_crate("x"),
+        &options(),
+    )
+    .unwrap();
+    let types = &generated.files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
+    assert!(types.contains("static WIRE: [&str; 1100] = ["), "{types}");
+    assert!(!types.contains("const WIRE"));
+}
+
 #[test]
 fn duplicate_operation_ids_are_disambiguated_by_path() {
     let op = |path: &str| {

@@ -1,5 +1,7 @@
 //! The `types` module: one Rust type per named schema, params struct and error enum.
 
+use std::collections::HashSet;
+
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -245,6 +247,11 @@ fn struct_from_json(name: &Ident, def: &StructDef, lazy: Option<&TokenStream>) -
     let mut reads = Vec::new();
     let mut locals = Vec::new();
     let mut inits = Vec::new();
+    let taken: HashSet<&str> = (def.fields.iter().map(|field| field.rust_name.as_str()))
+        .chain(def.flattened.iter().map(|field| field.rust_name.as_str()))
+        .chain(def.additional.iter().map(|additional| additional.rust_name.as_str()))
+        .map(naming::unraw)
+        .collect();
     for field in &def.fields {
         let ident = ident(&field.rust_name);
         let wire = &field.wire_name;
@@ -253,9 +260,8 @@ fn struct_from_json(name: &Ident, def: &StructDef, lazy: Option<&TokenStream>) -
             (Wrapper::Option, _) | (Wrapper::Bare, TypeRef::Option(_)) => quote! { fields.option(#wire) },
             (Wrapper::Bare, _) => quote! { fields.required(#wire) },
         });
-        // Locals are the fields' names, raw identifiers included; `fields` itself is taken.
-        let local =
-            if naming::unraw(&field.rust_name) == "fields" { format_ident!("fields_field") } else { ident.clone() };
+        let local = struct_local(naming::unraw(&field.rust_name), &taken)
+            .map_or_else(|| ident.clone(), |name| format_ident!("{name}"));
         inits.push(if local == ident {
             quote! { #ident }
         } else {
@@ -313,6 +319,24 @@ fn struct_from_json(name: &Ident, def: &StructDef, lazy: Option<&TokenStream>) -
 
         #deserialize
     }
+}
+
+/// The local a struct's decoder binds a field to, when it cannot be the field's own name:
+/// `fields` is the decoder's argument, and a name of only underscores and digits (a property
+/// named `529` is the field `_529`) is one clippy rejects for a binding. The other name starts
+/// with `field` and gives way to the struct's fields.
+fn struct_local(name: &str, taken: &HashSet<&str>) -> Option<String> {
+    let mut local = if name == "fields" {
+        "fields_field".to_owned()
+    } else if name.chars().all(|c| c == '_' || c.is_ascii_digit()) {
+        format!("field{name}")
+    } else {
+        return None;
+    };
+    while taken.contains(local.as_str()) {
+        local.push('_');
+    }
+    Some(local)
 }
 
 /// `Deserialize`, through the type's `FromJson`: one generic call into the runtime, compiled
@@ -436,7 +460,7 @@ fn enum_def(name: &Ident, docs: &TokenStream, def: &EnumDef, lazy: Option<&Token
     let from_wire = if variants.len() > TABLE_FROM {
         // A long list is looked up in a table and matched by position: a `match` on the strings
         // compiles to a comparison per value, which for Stripe's 300-value enums was a tenth of
-        // a release build.
+        // a release build. A `static`, as clippy wants for a table over 16 KiB (1,025 values).
         let count = Literal::usize_unsuffixed(variants.len());
         let values = variants.iter().map(|variant| &variant.value);
         let arms = variants.iter().enumerate().map(|(index, variant)| {
@@ -445,7 +469,7 @@ fn enum_def(name: &Ident, docs: &TokenStream, def: &EnumDef, lazy: Option<&Token
             quote! { Some(#index) => Self::#ident, }
         });
         quote! {
-            const WIRE: [&str; #count] = [#(#values),*];
+            static WIRE: [&str; #count] = [#(#values),*];
             match de::position(&WIRE, value) {
                 #(#arms)*
                 _ => Self::#fallback(value.to_owned()),
