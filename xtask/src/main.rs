@@ -37,6 +37,7 @@ usage:
       The change report between two spec files: what changed for a Rust caller of the
       generated crate, each change breaking, additive or docs-only, and the verdict.
   cargo xtask sweep DIR... [--jobs N] [--out DIR] [--no-compile] [--json] [--timeout SECONDS]
+                          [--require-clean]
       Generate every OpenAPI 3.x spec (.yaml, .yml, .json) under the folders (other files are
       skipped) as one member crate each of a scratch workspace, then run `cargo clippy
       --workspace --all-targets --keep-going -- -D warnings` over it (offline, with this
@@ -50,7 +51,10 @@ usage:
       --no-compile generate only (outcome `generated`).
       --json       print the rows and totals as JSON on stdout (progress stays on stderr).
       --timeout    limit for generating one spec (default 120 s).
-      Exits non-zero only when the sweep itself cannot run, not for specs that fail.
+      --require-clean
+                   exit non-zero unless every spec is clippy-clean (generated, with
+                   --no-compile), after printing the rows and totals; for CI.
+      Otherwise exits non-zero only when the sweep itself cannot run, not for specs that fail.
 ";
 
 fn main() -> ExitCode {
@@ -224,6 +228,7 @@ fn run(args: Vec<String>) -> anyhow::Result<()> {
                 worker: std::env::current_exe().context("cannot find the xtask executable")?,
             };
             let mut json = false;
+            let mut require_clean = false;
             let mut iter = rest.iter();
             while let Some(arg) = iter.next() {
                 let mut value = || iter.next().with_context(|| format!("`{arg}` needs a value\n\n{USAGE}"));
@@ -238,6 +243,7 @@ fn run(args: Vec<String>) -> anyhow::Result<()> {
                     "--timeout" => options.timeout = seconds(value()?)?,
                     "--no-compile" => options.compile = false,
                     "--json" => json = true,
+                    "--require-clean" => require_clean = true,
                     flag if flag.starts_with('-') => bail!("unknown flag `{flag}` for sweep\n\n{USAGE}"),
                     input => options.inputs.push(PathBuf::from(input)),
                 }
@@ -250,6 +256,11 @@ fn run(args: Vec<String>) -> anyhow::Result<()> {
                 println!("{}", serde_json::to_string_pretty(&sweep.to_json())?);
             } else {
                 print!("{}", sweep.render_table());
+            }
+            let short = sweep.not_clean();
+            if require_clean && short > 0 {
+                let wanted = if sweep.compiled { "clippy-clean" } else { "generated" };
+                bail!("--require-clean: {short} of {} spec(s) are not {wanted} (see the rows above)", sweep.rows.len());
             }
             Ok(())
         }

@@ -944,6 +944,12 @@ impl Sweep {
         }
     }
 
+    /// How many specs fell short: not clippy-clean, or when nothing was compiled, not generated.
+    pub fn not_clean(&self) -> usize {
+        let totals = self.totals();
+        totals.specs - if self.compiled { totals.clippy_clean } else { totals.generated }
+    }
+
     /// The share of specs that generated a crate, in percent.
     pub fn share_generated(&self) -> Option<f64> {
         let totals = self.totals();

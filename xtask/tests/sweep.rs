@@ -165,6 +165,19 @@ fn no_compile_sweep_reports_each_spec_and_the_totals() {
     assert!(table.contains("3 spec(s) (3 other file(s) skipped"), "{table}");
     assert!(table.contains("generated:    2 of 3 (66.7%); refused 1, panicked 0, timed out 0"), "{table}");
     assert!(table.contains("clippy-clean: not checked"), "{table}");
+
+    // `--require-clean` fails the run when a spec falls short, after the table, and passes it
+    // when none does.
+    let output = xtask(&["sweep", dir, "--out", out.to_str().unwrap(), "--no-compile", "--require-clean"], &[]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("broken.yaml"));
+    assert!(stderr(&output).contains("--require-clean: 1 of 3 spec(s) are not generated"), "{}", stderr(&output));
+    let good_only = specs.path().join("nested");
+    let output = xtask(
+        &["sweep", good_only.to_str().unwrap(), "--out", out.to_str().unwrap(), "--no-compile", "--require-clean"],
+        &[],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
     assert!(
         table.contains(
             "typed:        3 of 4 schemas (75.0%); 1 fell back to serde_json::Value, in 1 spec(s); 0 of them bodies"
